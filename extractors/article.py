@@ -1,0 +1,67 @@
+"""From one document's text to a cleaned Article: the per-document pipeline, without I/O."""
+
+from __future__ import annotations
+
+from .html import extract_html
+from .language import detect_language
+from .plaintext import PlainTextResult
+from .plaintext import strip_boilerplate
+from .records import Article
+from .rules import Rules, load_rules
+
+HTML_SUFFIXES = (".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -> Article:
+    """Clean a plain-text page dump; detect its language unless `lang` is given."""
+    result = strip_boilerplate(text, rules or load_rules())
+    published = result.published
+    return _article(
+        result,
+        lang,
+        title=result.title,
+        published=published.date if published else None,
+        precision=published.precision if published else None,
+        author=result.author,
+        outlet=result.outlet,
+    )
+
+
+def clean_html(html: str, lang: str | None = None, rules: Rules | None = None) -> Article:
+    """Clean an HTML page: trafilatura's main text and metadata, then our residual rules."""
+    result, meta = extract_html(html, rules or load_rules())
+    published = meta.get("published")
+    return _article(
+        result,
+        lang,
+        title=meta.get("title") or result.title,
+        published=published,
+        precision="day" if published else None,
+        author=meta.get("author") or result.author,
+        outlet=meta.get("outlet") or result.outlet,
+    )
+
+
+def clean_document(text: str, suffix: str, rules: Rules | None = None) -> Article:
+    """Clean by file kind: HTML through trafilatura, anything else as plain text."""
+    if suffix.lower() in HTML_SUFFIXES:
+        return clean_html(text, rules=rules)
+    return clean_text(text, rules=rules)
+
+
+def _article(result: PlainTextResult, lang: str | None, **fields) -> Article:
+    if lang is None:
+        detected = detect_language(result.text)
+        lang, probability = detected.code, detected.probability
+    else:
+        probability = None
+    return Article(
+        text=result.text,
+        language=lang,
+        language_probability=probability,
+        subheads=result.subheads,
+        lines=result.decisions,
+        published_precision=fields.pop("precision"),
+        **fields,
+    )

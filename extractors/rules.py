@@ -1,0 +1,94 @@
+"""Boilerplate rules as data: one TOML file per language, plus files a user names.
+
+Every language's rules apply to every text: pages mix languages (an English "Share"
+button on a German site), and cleaning must not wait for language detection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import justext
+
+# Extra rule files, separated by os.pathsep; same keys as data/boilerplate/*.toml.
+EXTRA_RULES_ENV = "NEWSMON_BOILERPLATE"
+# Stop-word lists (from jusText) used to tell prose from furniture.
+STOPWORD_LANGUAGES = ("German", "English", "French", "Spanish", "Italian")
+_SECTIONS = ("drop", "end", "prefix", "caption", "byline", "outlet")
+
+
+@dataclass(frozen=True)
+class Rules:
+    drop: re.Pattern[str]
+    end: re.Pattern[str]
+    prefix: re.Pattern[str]
+    caption: re.Pattern[str]
+    byline: re.Pattern[str]
+    outlet: re.Pattern[str]
+    months: dict[str, int]
+    dates: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, precision), most specific first
+    stopwords: frozenset[str]
+
+
+def load_rules(extra: tuple[str, ...] | None = None) -> Rules:
+    """Rules from the bundled files plus `extra` paths (default: $NEWSMON_BOILERPLATE)."""
+    if extra is None:
+        extra = tuple(p for p in os.environ.get(EXTRA_RULES_ENV, "").split(os.pathsep) if p)
+    return _load(extra)
+
+
+@cache
+def _load(extra: tuple[str, ...]) -> Rules:
+    tables = [tomllib.loads(f.read_text("utf-8")) for f in _bundled_files()]
+    for path in extra:
+        try:
+            tables.append(tomllib.loads(Path(path).read_text("utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"cannot read boilerplate rules from {path}: {exc}") from exc
+    patterns = {s: [p for t in tables for p in t.get(s, [])] for s in _SECTIONS}
+    months = {k.casefold(): v for t in tables for k, v in t.get("months", {}).items()}
+    return Rules(
+        drop=_union(patterns["drop"]),
+        end=_union(patterns["end"]),
+        prefix=_union(patterns["prefix"]),
+        caption=_union(patterns["caption"]),
+        byline=_union(patterns["byline"]),
+        outlet=_union(patterns["outlet"]),
+        months=months,
+        dates=_date_patterns(months),
+        stopwords=_stopwords(),
+    )
+
+
+def _bundled_files() -> list:
+    folder = resources.files("extractors") / "data" / "boilerplate"
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def _union(patterns: list[str]) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _date_patterns(months: dict[str, int]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Numeric and month-name dates; groups d, m or mn, y."""
+    name = "|".join(sorted(map(re.escape, months), key=len, reverse=True)) or "(?!)"
+    return (
+        (re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)"), "day"),
+        (re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"), "day"),
+        (re.compile(rf"(?<!\w)(?P<d>\d{{1,2}})\.?\s+(?P<mn>{name})\.?,?\s+(?P<y>\d{{4}})(?!\d)", re.I), "day"),
+        (re.compile(rf"(?<!\w)(?P<mn>{name})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)", re.I), "day"),
+        (re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{2})(?![\d-])"), "month"),
+        (re.compile(rf"(?<!\w)(?P<mn>{name})\.?\s+(?P<y>\d{{4}})(?!\d)", re.I), "month"),
+    )
+
+
+def _stopwords() -> frozenset[str]:
+    return frozenset(w.casefold() for lang in STOPWORD_LANGUAGES for w in justext.get_stoplist(lang))

@@ -1,0 +1,168 @@
+"""The `newsmon` command: a thin layer over flows/, extractors/ and storage/."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+# Prefect reads its settings at import time, so these defaults go in before any Prefect import.
+# The temporary API server needs more than Prefect's default 20 s on a cold start here.
+_PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from storage import DatabaseLocked
+
+        if isinstance(exc, DatabaseLocked):
+            print(f"newsmon: {exc}", file=sys.stderr)
+            return 3
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    from storage import DB_ENV
+
+    db_help = f"DuckDB file (default: ${DB_ENV} or ./news.duckdb)"
+    parser = argparse.ArgumentParser(prog="newsmon", description="Monitor the news: clean, store and compare articles.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    backfill = commands.add_parser("backfill", help="store every article file under the given paths")
+    backfill.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    backfill.add_argument("--db", help=db_help)
+    backfill.add_argument("--batch-size", type=int, default=100, help="files per Prefect task (default 100)")
+    backfill.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
+    backfill.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
+    backfill.set_defaults(run=_backfill)
+
+    clean = commands.add_parser("clean", help="show what the pipeline makes of one file, without a database")
+    clean.add_argument("file")
+    shape = clean.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one JSON object")
+    shape.add_argument("--explain", action="store_true", help="every input line with keep/drop and the rule")
+    clean.set_defaults(run=_clean)
+
+    sql = commands.add_parser("sql", help="run a query on a read-only connection")
+    sql.add_argument("query")
+    sql.add_argument("--db", help=db_help)
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.set_defaults(run=_sql)
+    return parser
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    for key, value in _PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from storage import default_db_path
+
+    from .backfill import backfill
+
+    summary = backfill(paths=args.paths, db=args.db or default_db_path(), batch_size=args.batch_size, lock_timeout=args.lock_timeout)
+    print(_summary_text(summary))
+    return 0
+
+
+def _summary_text(summary) -> str:
+    c = summary.counts
+    languages = ", ".join(f"{lang} {n}" for lang, n in summary.languages.items()) or "none"
+    lines = [
+        f"Backfill finished in {summary.seconds:.1f} s (run {summary.run_id}).",
+        f"  files read        {summary.files_seen}",
+        f"  new articles      {c.stored}",
+        f"  duplicates        {c.duplicates}  (stored with duplicate_of set)",
+        f"  already stored    {c.unchanged}",
+        f"  skipped           {c.skipped}",
+        f"  languages         {languages}",
+    ]
+    for item in summary.skipped[:10]:
+        lines.append(f"    skipped {item.source}: {item.reason}")
+    if len(summary.skipped) > 10:
+        lines.append(f"    ... and {len(summary.skipped) - 10} more: SELECT * FROM skipped_inputs WHERE run_id = '{summary.run_id}'")
+    if c.stored == c.duplicates == 0 and c.unchanged:
+        lines.append(f"Nothing new: all {c.unchanged} articles were already stored.")
+    prog = _program()
+    db = summary.db
+    lines += [
+        f"Database: {Path(db).resolve()}",
+        "Try:",
+        f"  {prog} sql \"SELECT language, count(*) AS articles FROM articles GROUP BY 1\" --db {db}",
+        f"  {prog} sql \"SELECT published, outlet, title FROM articles WHERE duplicate_of IS NULL ORDER BY published DESC NULLS LAST\" --db {db}",
+    ]
+    return "\n".join(lines)
+
+
+def _program() -> str:
+    """How the user can call newsmon again: bare if it is on PATH, else the path that ran."""
+    on_path = shutil.which("newsmon")
+    this = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
+    if on_path and this and Path(on_path).resolve() == this:
+        return "newsmon"
+    return os.path.relpath(sys.argv[0]) if this and this.name == "newsmon" else "newsmon"
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from extractors import clean_document, decode_bytes
+
+    path = Path(args.file)
+    decoded = decode_bytes(path.read_bytes())
+    article = clean_document(decoded.text, path.suffix)
+    if args.json:
+        data = article.to_json()
+        print(json.dumps({k: data[k] for k in ("title", "published", "language", "author", "outlet", "text")}, ensure_ascii=False, indent=2))
+    elif args.explain:
+        for line in article.lines:
+            print(f"{line.number:4} {'KEEP' if line.keep else 'drop'} {line.rule[:34]:34} | {line.text}")
+    else:
+        for label, value in (
+            ("title", article.title),
+            ("published", f"{article.published} ({article.published_precision})" if article.published else None),
+            ("author", article.author),
+            ("outlet", article.outlet),
+            ("language", f"{article.language} (p={article.language_probability})" if article.language else None),
+        ):
+            print(f"{label:10} {value or '-'}")
+        print()
+        print(article.text)
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from storage import default_db_path, run_query
+
+    columns, rows = run_query(args.db or default_db_path(), args.query)
+    if args.format == "json":
+        print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=2))
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("NULL" if v is None else str(v) for v in row))
+        Console().print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

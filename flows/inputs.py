@@ -1,0 +1,105 @@
+"""Finding and reading input files: the only place backfills touch the file system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    UnreadableInput,
+    bytes_hash,
+    clean_document,
+    content_hash,
+    decode_bytes,
+)
+from storage import ArticleRow, SkippedInput
+
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+# Larger files are not articles (archives, dumps); reading them would only cost memory.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Discovery:
+    files: list[str]  # absolute paths, sorted, each once
+    skipped: list[SkippedInput]
+
+
+def discover(paths: list[str]) -> Discovery:
+    """Files under `paths` (recursively) that newsmon reads, and the others with the reason they are not read.
+
+    Hidden directories (.git, .venv) are not entered.
+    """
+    files: set[str] = set()
+    skipped: list[SkippedInput] = []
+    for given in paths:
+        root = Path(given).expanduser()
+        if not root.exists():
+            skipped.append(SkippedInput(str(root.absolute()), "path does not exist"))
+            continue
+        candidates = [root] if root.is_file() else _walk(root)
+        for path in candidates:
+            resolved = str(path.resolve())
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.add(resolved)
+            else:
+                kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
+                skipped.append(
+                    SkippedInput(resolved, f"unsupported file type {kind} (reads {', '.join(SUPPORTED_SUFFIXES)})")
+                )
+    return Discovery(sorted(files), skipped)
+
+
+def _walk(root: Path) -> list[Path]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).parts
+        if any(part.startswith(".") for part in relative[:-1]) or not path.is_file():
+            continue
+        found.append(path)
+    return found
+
+
+def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> ArticleRow | SkippedInput | None:
+    """Read one file and run it through the extractors.
+
+    None when the file's bytes are among `stored_hashes` (stored by an earlier run);
+    a file we cannot use comes back as SkippedInput with the reason.
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return SkippedInput(path, f"file too large ({size} bytes, limit {MAX_FILE_BYTES})")
+        data = file.read_bytes()
+    except OSError as exc:
+        return SkippedInput(path, f"cannot read file: {exc.strerror or exc}")
+    raw_hash = bytes_hash(data)
+    if raw_hash in stored_hashes:
+        return None
+    try:
+        decoded = decode_bytes(data)
+    except UnreadableInput as exc:
+        return SkippedInput(path, str(exc))
+    article = clean_document(decoded.text, file.suffix)
+    if not article.text.strip():
+        return SkippedInput(path, "no article text found after removing boilerplate")
+    return ArticleRow(
+        source=path,
+        format="html" if file.suffix.lower() in HTML_SUFFIXES else "text",
+        encoding=decoded.encoding,
+        raw_hash=raw_hash,
+        raw_size=len(data),
+        content_hash=content_hash(article.text),
+        title=article.title,
+        published=article.published,
+        published_precision=article.published_precision,
+        author=article.author,
+        outlet=article.outlet,
+        language=article.language,
+        language_probability=article.language_probability,
+        text=article.text,
+    )
+

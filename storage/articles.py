@@ -1,0 +1,116 @@
+"""Writing batches of articles: one transaction each, exact duplicates linked, re-runs idempotent."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import duckdb
+import pyarrow as pa
+
+from .database import scalar
+from .records import ArticleRow, BatchCounts, SkippedInput
+
+_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow)]
+
+
+def known_inputs(con: duckdb.DuckDBPyConnection, sources: list[str]) -> set[tuple[str, str]]:
+    """(source, raw_hash) pairs already stored: those files need not be read through the pipeline again."""
+    if not sources:
+        return set()
+    rows = con.execute(
+        "SELECT DISTINCT source, raw_hash FROM articles WHERE source IN (SELECT unnest(?::VARCHAR[]))", [sources]
+    ).fetchall()
+    return set(rows)
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[ArticleRow],
+    skipped: list[SkippedInput],
+    run_id: str,
+    unchanged: int = 0,
+) -> BatchCounts:
+    """Store a batch in one transaction: all of it or, on any error, none of it.
+
+    A row whose (source, content_hash) is already stored is unchanged and not written again;
+    a row whose body equals an earlier article's is stored with `duplicate_of` pointing at it.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        counts = _insert_articles(con, rows, run_id, now)
+        _insert_skipped(con, skipped, run_id, now)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return BatchCounts(counts.stored, counts.duplicates, counts.unchanged + unchanged, len(skipped))
+
+
+def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run_id: str, now: dt.datetime) -> BatchCounts:
+    if not rows:
+        return BatchCounts()
+    hashes = sorted({r.content_hash for r in rows})
+    stored_pairs = set(
+        con.execute(
+            "SELECT source, content_hash FROM articles WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))", [hashes]
+        ).fetchall()
+    )
+    first_with_hash = dict(
+        con.execute(
+            "SELECT content_hash, min(id) FROM articles WHERE duplicate_of IS NULL"
+            " AND content_hash IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+            [hashes],
+        ).fetchall()
+    )
+    next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM articles")
+    new: list[dict] = []
+    unchanged = duplicates = 0
+    for row in rows:
+        if (row.source, row.content_hash) in stored_pairs:
+            unchanged += 1
+            continue
+        stored_pairs.add((row.source, row.content_hash))
+        record = dataclasses.asdict(row)
+        record["id"] = next_id
+        record["duplicate_of"] = first_with_hash.get(row.content_hash)
+        record["ingested_at"] = now
+        record["run_id"] = run_id
+        if record["duplicate_of"] is None:
+            first_with_hash[row.content_hash] = next_id
+        else:
+            duplicates += 1
+        new.append(record)
+        next_id += 1
+    if new:
+        columns = ["id", *_ARTICLE_COLUMNS, "duplicate_of", "ingested_at", "run_id"]
+        table = pa.Table.from_pylist(new, schema=_arrow_schema(columns))
+        con.register("new_articles", table)
+        try:
+            con.execute(f"INSERT INTO articles ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_articles")
+        finally:
+            con.unregister("new_articles")
+    return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
+
+
+def _insert_skipped(con: duckdb.DuckDBPyConnection, skipped: list[SkippedInput], run_id: str, now: dt.datetime) -> None:
+    if skipped:
+        con.executemany(
+            "INSERT INTO skipped_inputs (source, reason, run_id, recorded_at) VALUES (?, ?, ?, ?)",
+            [(s.source, s.reason, run_id, now) for s in skipped],
+        )
+
+
+_ARROW_TYPES = {
+    "id": pa.int64(),
+    "raw_size": pa.int64(),
+    "duplicate_of": pa.int64(),
+    "published": pa.date32(),
+    "language_probability": pa.float64(),
+    "ingested_at": pa.timestamp("us", tz="UTC"),
+}
+
+
+def _arrow_schema(columns: list[str]) -> pa.Schema:
+    return pa.schema([(c, _ARROW_TYPES.get(c, pa.string())) for c in columns])

@@ -1,0 +1,92 @@
+"""Opening the DuckDB file: short write connections that wait out other writers, read-only ones for queries."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from .migrations import migrate
+
+DB_ENV = "NEWSMON_DB"
+DEFAULT_DB = "news.duckdb"
+LOCK_TIMEOUT_ENV = "NEWSMON_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 60.0
+# Files stay readable by DuckDB 1.4 and later (the 1.4 LTS line and the duckdb-cli users have),
+# not only by the 2.x library that writes them.
+STORAGE_COMPATIBILITY = "v1.4.0"
+
+_LOCK_ERROR = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
+
+
+class DatabaseLocked(RuntimeError):
+    """Another process kept the file locked for longer than we were willing to wait."""
+
+
+def default_db_path() -> str:
+    return os.environ.get(DB_ENV) or DEFAULT_DB
+
+
+def default_lock_timeout() -> float:
+    return float(os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT)
+
+
+@contextmanager
+def write_connection(path: str | Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated read-write connection, closed on exit; waits with backoff while another process holds the file."""
+    con = _open(path, read_only=False, lock_timeout=lock_timeout)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def read_connection(path: str | Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for queries; the file must exist."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no database at {path}: run 'newsmon backfill PATH --db {path}' first")
+    con = _open(path, read_only=True, lock_timeout=lock_timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """First column of the first row. Drains the result: DuckDB 2 keeps a result opened by
+    fetchone() pending and refuses other work on the connection (register, ...) until it is read."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _open(path: str | Path, read_only: bool, lock_timeout: float | None) -> duckdb.DuckDBPyConnection:
+    timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    config = {} if read_only else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            if not _LOCK_ERROR.search(str(exc)):
+                raise
+            if time.monotonic() + delay > deadline:
+                raise DatabaseLocked(
+                    f"{path} is locked by another process and stayed locked for {timeout:.0f} s "
+                    f"({_holder(str(exc))}). Stop that process or wait for it to finish, then run again; "
+                    f"set {LOCK_TIMEOUT_ENV} to wait longer."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _holder(message: str) -> str:
+    m = re.search(r"Conflicting lock is held in (.+?)(?:\.\s|\.?$)", message)
+    return f"held by {m.group(1)}" if m else message.splitlines()[0]

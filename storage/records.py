@@ -1,0 +1,48 @@
+"""Rows that flows hand to storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One processed input, ready to store; ids and duplicate links are assigned at write time."""
+
+    source: str
+    format: str
+    encoding: str | None
+    raw_hash: str
+    raw_size: int
+    content_hash: str
+    title: str | None
+    published: dt.date | None
+    published_precision: str | None
+    author: str | None
+    outlet: str | None
+    language: str | None
+    language_probability: float | None
+    text: str
+
+
+@dataclass(frozen=True)
+class SkippedInput:
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    stored: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: "BatchCounts") -> "BatchCounts":
+        return BatchCounts(
+            self.stored + other.stored,
+            self.duplicates + other.duplicates,
+            self.unchanged + other.unchanged,
+            self.skipped + other.skipped,
+        )
