@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from .html import extract_html
 from .language import detect_language
-from .plaintext import PlainTextResult
-from .plaintext import strip_boilerplate
+from .markdown import markdown_to_text
+from .plaintext import PlainTextResult, strip_boilerplate
 from .records import Article
 from .rules import Rules, load_rules
 
 HTML_SUFFIXES = (".html", ".htm")
-TEXT_SUFFIXES = (".txt", ".md")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt",) + MARKDOWN_SUFFIXES
 
 
 def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -> Article:
@@ -47,6 +48,8 @@ def clean_document(text: str, suffix: str, rules: Rules | None = None) -> Articl
     """Clean by file kind: HTML through trafilatura, anything else as plain text."""
     if suffix.lower() in HTML_SUFFIXES:
         return clean_html(text, rules=rules)
+    if suffix.lower() in MARKDOWN_SUFFIXES:
+        return clean_text(markdown_to_text(text), rules=rules)
     return clean_text(text, rules=rules)
 
 

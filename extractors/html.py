@@ -17,7 +17,7 @@ def extract_html(html: str, rules: Rules) -> tuple[PlainTextResult, dict]:
     )
     if doc is None:
         return strip_boilerplate("", rules, find_body=False), {}
-    result = strip_boilerplate(doc.text or "", rules, find_body=False)
+    result = strip_boilerplate(doc.text or "", rules, find_body=False, known_title=doc.title)
     meta = {
         "title": doc.title or None,
         "published": _iso_date(doc.date),

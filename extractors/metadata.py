@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .rules import Rules
 
-_TIME = r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|[a-z]{3,4}))?)?"
+_TIME = re.compile(r",?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm|mez|mesz|cet|cest|utc|gmt|est|edt)\b)?", re.I)
 # Words that may stand beside a date on a header line without making it prose.
 _DATE_LABELS = re.compile(
     r"\b(?:date|datum|stand|aktualisiert|veröffentlicht|erstellt|published|updated|posted|am|on|at|um|uhr|"
@@ -44,7 +44,7 @@ def is_date_line(line: str, rules: Rules) -> FoundDate | None:
     if found is None or len(line) > 80:
         return None
     rest = line[: found.start] + " " + line[found.end :]
-    rest = _DATE_LABELS.sub(" ", re.sub(_TIME, " ", rest, flags=re.IGNORECASE))
+    rest = _DATE_LABELS.sub(" ", _TIME.sub(" ", rest))
     return found if len(re.findall(r"\w{2,}", rest)) <= 1 else None
 
 

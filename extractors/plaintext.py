@@ -25,12 +25,14 @@ MAX_HEADLINE_QUESTION_WORDS = 15
 # Rule phrases only condemn lines up to this length: a long paragraph that mentions
 # "cookies" or "newsletter" is still a paragraph.
 MAX_BOILERPLATE_CHARS = 250
-# An end marker counts only once this many prose lines are in the body.
-MIN_PROSE_BEFORE_END = 2
+# An end marker counts only once this many prose lines are in the body (one above it is navigation).
+MIN_PROSE_BEFORE_END = 1
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'»«“”„‘’)\]]*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶*+–-]|\d+[.)])\s+")
+# Three or more short items joined by separators: "Home > World > Asia", "News | Politik | Sport".
+_NAVIGATION = re.compile(r"^(?:[^|>»·/]{1,30}\s[|>»·/]\s){2,}[^|>»·/]{1,30}$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -53,16 +55,22 @@ class PlainTextResult:
     decisions: tuple[LineDecision, ...]
 
 
-def strip_boilerplate(text: str, rules: Rules, *, find_body: bool = True) -> PlainTextResult:
+def strip_boilerplate(
+    text: str, rules: Rules, *, find_body: bool = True, known_title: str | None = None
+) -> PlainTextResult:
     """Clean a plain-text page dump.
 
     `find_body=False` is for text an HTML extractor already cut to the article: only
     the phrase rules and end markers apply, no header or trailer is trimmed by position.
+    `known_title` (from HTML metadata) is removed where the body repeats it.
     """
     lines = [_Line(i + 1, _normalize(raw)) for i, raw in enumerate(text.splitlines())]
     published = _cut_prefixes(lines, rules)
     for line in lines:
         _classify(line, rules)
+        if known_title and line.text.casefold() == known_title.strip().casefold():
+            line.kind, line.rule = "title", "title"
+    _mark_teasers(lines)
     _mark_repeats(lines)
     start, end = _body_bounds(lines, find_body)
     header = [line for line in lines[:start] if line.text]
@@ -91,6 +99,14 @@ def _normalize(raw: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", raw)).strip()
 
 
+def _mark_teasers(lines: list[_Line]) -> None:
+    """The headline right after a lone teaser label ("Lesen Sie auch", "Read more") belongs to the teaser."""
+    texts = [ln for ln in lines if ln.text]
+    for label, nxt in zip(texts, texts[1:]):
+        if label.rule == "teaser label" and nxt.kind == "short":
+            nxt.kind, nxt.rule = "drop", f"teaser after line {label.number}"
+
+
 def _cut_prefixes(lines: list[_Line], rules: Rules) -> FoundDate | None:
     """Cut labels glued before a sentence ("Das Wichtigste in Kürze ...", "date 2024-11 ..."); return a date they carried."""
     published = None
@@ -115,6 +131,10 @@ def _classify(line: _Line, rules: Rules) -> None:
     short_enough = len(text) <= MAX_BOILERPLATE_CHARS
     if rules.end.search(text):
         line.kind, line.rule = "end", "end marker"
+    elif rules.teaser.search(text):
+        line.kind, line.rule = "drop", "teaser label"
+    elif _NAVIGATION.match(text):
+        line.kind, line.rule = "drop", "navigation"
     elif short_enough and rules.drop.search(text):
         line.kind, line.rule = "drop", f"phrase: {rules.drop.search(text).group(0)!r}"
     elif short_enough and rules.caption.search(text):

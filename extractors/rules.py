@@ -20,13 +20,14 @@ import justext
 EXTRA_RULES_ENV = "NEWSMON_BOILERPLATE"
 # Stop-word lists (from jusText) used to tell prose from furniture.
 STOPWORD_LANGUAGES = ("German", "English", "French", "Spanish", "Italian")
-_SECTIONS = ("drop", "end", "prefix", "caption", "byline", "outlet")
+_SECTIONS = ("drop", "end", "teaser", "prefix", "caption", "byline", "outlet")
 
 
 @dataclass(frozen=True)
 class Rules:
     drop: re.Pattern[str]
     end: re.Pattern[str]
+    teaser: re.Pattern[str]
     prefix: re.Pattern[str]
     caption: re.Pattern[str]
     byline: re.Pattern[str]
@@ -56,6 +57,7 @@ def _load(extra: tuple[str, ...]) -> Rules:
     return Rules(
         drop=_union(patterns["drop"]),
         end=_union(patterns["end"]),
+        teaser=_union(patterns["teaser"]),
         prefix=_union(patterns["prefix"]),
         caption=_union(patterns["caption"]),
         byline=_union(patterns["byline"]),

@@ -21,18 +21,18 @@ _PREFECT_DEFAULTS = {
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    import duckdb
+
+    from storage import DatabaseLocked
+
     try:
         return args.run(args)
-    except (FileNotFoundError, ValueError) as exc:
+    except DatabaseLocked as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return 3
+    except (OSError, ValueError, duckdb.Error) as exc:  # a bad path, file or query: the user's to fix
         print(f"newsmon: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:
-        from storage import DatabaseLocked
-
-        if isinstance(exc, DatabaseLocked):
-            print(f"newsmon: {exc}", file=sys.stderr)
-            return 3
-        raise
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,7 +120,11 @@ def _program() -> str:
 def _clean(args: argparse.Namespace) -> int:
     from extractors import clean_document, decode_bytes
 
+    from .inputs import SUPPORTED_SUFFIXES
+
     path = Path(args.file)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValueError(f"{path}: unsupported file type '{path.suffix}' (reads {', '.join(SUPPORTED_SUFFIXES)})")
     decoded = decode_bytes(path.read_bytes())
     article = clean_document(decoded.text, path.suffix)
     if args.json:

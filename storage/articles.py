@@ -86,11 +86,10 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
     if new:
         columns = ["id", *_ARTICLE_COLUMNS, "duplicate_of", "ingested_at", "run_id"]
         table = pa.Table.from_pylist(new, schema=_arrow_schema(columns))
+        # No unregister in a finally: inside an aborted transaction it fails and hides the real error.
         con.register("new_articles", table)
-        try:
-            con.execute(f"INSERT INTO articles ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_articles")
-        finally:
-            con.unregister("new_articles")
+        con.execute(f"INSERT INTO articles ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_articles")
+        con.unregister("new_articles")
     return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
 
 

@@ -1,0 +1,46 @@
+"""Shared fixtures: the ../shared data folder and one Prefect test server for the whole session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Before Prefect is imported anywhere: no telemetry, and time for a cold server start.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+import pytest  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSMON_SHARED", PROJECT.parent / "shared"))
+SAMPLES = PROJECT / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """../shared beside the checkout; CI always has it, so its absence is an error, not a skip."""
+    if not (SHARED / "seeds").is_dir():
+        pytest.fail(f"shared data not found at {SHARED}: check out the project beside ../shared or set NEWSMON_SHARED")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds(shared: Path) -> Path:
+    return shared / "seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect API for every flow test (a server start costs 10-20 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def seed_line(seeds: Path, name: str, number: int) -> str:
+    """Line `number` (1-based) of the seed whose file name starts with `name`, whitespace-normalized."""
+    path = next(seeds.glob(f"{name}_*.txt"))
+    return " ".join(path.read_text("utf-8").splitlines()[number - 1].split())

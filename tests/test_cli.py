@@ -1,0 +1,76 @@
+"""The `newsmon` command as a user runs it."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from flows.cli import main
+
+NEWSMON = str(Path(sys.executable).parent / "newsmon")
+
+
+def run(*args, env=None):
+    return subprocess.run([NEWSMON, *args], capture_output=True, text=True, env=env)
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_server")
+def test_backfill_prints_summary_and_rerun_says_nothing_new(seeds, tmp_path, capsys, monkeypatch):
+    db = tmp_path / "cli.duckdb"
+    monkeypatch.setenv("NEWSMON_DB", str(db))  # --db defaults to $NEWSMON_DB
+    assert main(["backfill", str(seeds)]) == 0
+    first = capsys.readouterr().out
+    assert "new articles      5" in first and "languages         de 5" in first and "sql" in first
+    assert main(["backfill", str(seeds)]) == 0
+    assert "Nothing new: all 5 articles were already stored." in capsys.readouterr().out
+    assert db.exists()
+
+    out = run("sql", "select language, count(*) as n from articles group by 1", "--format", "json", env={"NEWSMON_DB": str(db), "PATH": ""})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [{"language": "de", "n": 5}]
+    out = run("sql", "select id, published from articles order by id", "--db", str(db), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows[0] == ["id", "published"] and rows[1] == ["1", "2024-10-15"] and len(rows) == 6
+    out = run("sql", "select count(*) as articles from articles", "--db", str(db))
+    assert "articles" in out.stdout and "5" in out.stdout
+
+
+def test_sql_is_read_only(tmp_path):
+    from storage import write_connection
+
+    db = tmp_path / "ro.duckdb"
+    with write_connection(db):
+        pass
+    out = run("sql", "delete from articles", "--db", str(db))
+    assert out.returncode != 0 and "read-only" in out.stderr.lower()
+
+
+def test_sql_on_a_missing_file_explains(tmp_path):
+    out = run("sql", "select 1", "--db", str(tmp_path / "none.duckdb"))
+    assert out.returncode == 2 and "no database at" in out.stderr and "newsmon backfill" in out.stderr
+
+
+def test_clean_json_has_exactly_the_documented_keys():
+    out = run("clean", str(SAMPLES / "de" / "tagesblick-kursk.txt"), "--json")
+    data = json.loads(out.stdout)
+    assert list(data) == ["title", "published", "language", "author", "outlet", "text"]
+    assert data["published"] == "2024-11-07" and data["language"] == "de" and data["author"] == "Marta Keller"
+    assert "20.000 Mann" not in data["text"]  # a reader's comment is not the article
+
+
+def test_clean_explain_lists_each_line_with_its_rule():
+    out = run("clean", str(SAMPLES / "en" / "harbor-post-troops.txt"), "--explain")
+    lines = out.stdout.splitlines()
+    assert any("KEEP" in ln and "WASHINGTON" in ln for ln in lines)
+    assert any("drop" in ln and "end marker" in ln and "Comments" in ln for ln in lines)
+
+
+def test_clean_refuses_unsupported_files():
+    out = run("clean", str(SAMPLES / "exports" / "feed-export.json"))
+    assert out.returncode == 2 and "unsupported file type" in out.stderr

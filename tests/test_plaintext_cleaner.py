@@ -1,0 +1,206 @@
+"""Rule families of the plain-text cleaner, each on short fixtures written for the purpose."""
+
+import datetime as dt
+
+import pytest
+
+from extractors import clean_text, load_rules
+from extractors.metadata import is_date_line, parse_byline
+
+P1 = "Die Armee hat am Montag nach eigenen Angaben neue Stellungen im Osten des Landes bezogen."
+P2 = "Beobachter gehen davon aus, dass die Kämpfe in der Region in den kommenden Wochen zunehmen werden."
+P3 = "Eine Bestätigung der Angaben durch unabhängige Quellen gab es bis zum Abend nicht."
+E1 = "The army said on Monday that it had moved into new positions in the east of the country."
+E2 = "Observers expect the fighting in the region to intensify over the coming weeks, officials said."
+E3 = "There was no independent confirmation of the figures by the evening, the agency reported."
+
+
+def body(text: str) -> list[str]:
+    return clean_text(text, lang="xx").text.split("\n\n")
+
+
+def test_prose_is_kept_and_header_furniture_goes():
+    doc = "\n".join(["Startseite", "Politik", "Teilen", "", P1, "", P2, "", P3])
+    assert body(doc) == [P1, P2, P3]
+
+
+@pytest.mark.parametrize(
+    ("marker", "after"),
+    [
+        ("12 Kommentare", "Das sind doch mindestens 20.000 Mann, die da stehen, ganz sicher sogar."),
+        ("Das könnte Sie auch interessieren:", "Ein ganz anderer Artikel über das Wetter in der Region am Wochenende."),
+        ("Verwendete Quellen:", "Eine Quelle, die hier nur als Beispiel für eine Liste von Quellen steht."),
+        ("Comments", "That is surely at least 20,000 men standing there, I would bet on it."),
+        ("You might also like", "Another story entirely, about the weather in the region this weekend."),
+    ],
+)
+def test_end_markers_cut_comments_and_teasers(marker, after):
+    doc = "\n\n".join([P1, P2, marker, "LeserIn_12", after, P3])
+    kept = body(doc)
+    assert kept == [P1, P2]
+    assert all(after not in line for line in kept)
+
+
+def test_end_marker_before_the_body_does_not_cut_the_article():
+    doc = "\n\n".join(["Kommentare", P1, P2, P3])
+    assert body(doc) == [P1, P2, P3]
+
+
+def test_teaser_label_takes_its_headline_with_it():
+    doc = "\n\n".join([P1, "Lesen Sie auch", "Wie die Regierung auf die Lage reagiert", P2, "Read more: How the war changed the region", P3])
+    assert body(doc) == [P1, P2, P3]
+
+
+def test_single_short_line_between_paragraphs_is_a_subhead():
+    result = clean_text("\n\n".join([P1, "Die Lage im Osten", P2, P3]), lang="de")
+    assert result.text.split("\n\n") == [P1, "Die Lage im Osten", P2, P3]
+    assert result.subheads == ("Die Lage im Osten",)
+
+
+def test_a_run_of_short_lines_inside_the_body_is_furniture():
+    doc = "\n\n".join([P1, "Anna Beispiel", "Mehr aus Politik", "Ein Artikel von", P2])
+    assert body(doc) == [P1, P2]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Soldaten bei einer Übung nahe der Grenze im vergangenen Sommer (Archivbild).",
+        "Soldaten bei einer Übung nahe der Grenze. Foto: Bildagentur",
+        "Soldiers at an exercise near the border, left, and officers, right, watch the drill.",
+        "Soldiers at an exercise near the border last summer. (File photo)",
+        "Soldiers at an exercise near the border last summer. Photo: Agency Pictures",
+    ],
+)
+def test_captions_and_photo_credits_go_even_mid_article(caption):
+    assert body("\n\n".join([P1, caption, P2])) == [P1, P2]
+
+
+def test_caption_repeated_with_more_detail_goes():
+    short = "Ein Treffen der beiden Staatschefs in der Hauptstadt"
+    doc = "\n".join([short, "+", short + " im vergangenen Juni (Foto).", "", P1, "", P2])
+    assert body(doc) == [P1, P2]
+
+
+def test_inline_label_is_cut_and_the_sentence_kept():
+    kept = body("\n\n".join(["Das Wichtigste in Kürze " + P1, P2]))
+    assert kept == [P1, P2]
+    assert body("\n\n".join(["Key points: " + E1, E2])) == [E1, E2]
+
+
+def test_navigation_lines_go():
+    doc = "\n\n".join(["Home > World > Europe", "News | Politik | Sport | Kultur", E1, E2])
+    assert body(doc) == [E1, E2]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten.",
+        "Bitte deaktivieren Sie Ihren Werbeblocker, um weiterzulesen.",
+        "Jetzt für nur 2,99 € im Monat alle Artikel lesen, jederzeit kündbar.",
+        "Subscribe now for unlimited digital access to all our journalism.",
+        "Sign up for our morning newsletter to get the top stories in your inbox.",
+        "Support independent journalism: make a donation today, it only takes a minute.",
+    ],
+)
+def test_paywall_cookie_newsletter_and_donation_lines_go(line):
+    assert body("\n\n".join([P1, line, P2])) == [P1, P2]
+
+
+def test_a_long_paragraph_that_mentions_a_rule_phrase_stays():
+    long = (
+        "Die Behörde prüft seit Monaten, ob Nachrichtenseiten ihre Leser über den Newsletter und "
+        "über Cookies ausreichend informieren, und will bis zum Jahresende einen Bericht vorlegen, "
+        "der nach Angaben eines Sprechers auch Empfehlungen für kleinere Verlage enthalten soll, "
+        "die sich keine eigene Rechtsabteilung leisten können und deshalb auf Muster angewiesen sind."
+    )
+    assert long in body("\n\n".join([P1, long, P2]))
+
+
+def test_title_from_repeated_line_and_header_metadata():
+    doc = "\n".join(
+        [
+            "Politik",
+            "Armee bezieht neue Stellungen",
+            "",
+            "Armee bezieht neue Stellungen",
+            "Von Anna Beispiel",
+            "07.11.2024, 18:40 Uhr",
+            "",
+            P1,
+            "",
+            P2,
+        ]
+    )
+    article = clean_text(doc, lang="de")
+    assert article.title == "Armee bezieht neue Stellungen"
+    assert article.author == "Anna Beispiel"
+    assert article.published == dt.date(2024, 11, 7)
+    assert article.published_precision == "day"
+    assert article.text.split("\n\n") == [P1, P2]
+
+
+def test_month_precision_date_glued_before_the_first_sentence():
+    article = clean_text(" date 2024-11 " + P1 + "\n\n" + P2, lang="de")
+    assert article.published == dt.date(2024, 11, 1)
+    assert article.published_precision == "month"
+    assert article.text.startswith(P1)
+
+
+def test_outlet_label_with_name_on_the_next_line():
+    article = clean_text("\n".join(["Ein Artikel von", "Beispielzeitung", "", P1, "", P2]), lang="de")
+    assert article.outlet == "Beispielzeitung"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("15.10.2024, 04:15", dt.date(2024, 10, 15)),
+        ("23. Oktober, 2024", dt.date(2024, 10, 23)),
+        ("Aktualisiert am 3. März 2025 um 10:00 Uhr", dt.date(2025, 3, 3)),
+        ("November 5, 2024", dt.date(2024, 11, 5)),
+        ("Published: 2024-10-28", dt.date(2024, 10, 28)),
+        ("Monday 4 November 2024", dt.date(2024, 11, 4)),
+    ],
+)
+def test_date_lines(line, expected):
+    assert is_date_line(line, load_rules()).date == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Am 14. Oktober 2024 erklärte der Präsident, dass die Truppen verlegt würden.", "Soldaten 12.000", "Kursk"],
+)
+def test_prose_with_a_date_is_not_a_date_line(line):
+    assert is_date_line(line, load_rules()) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "outlet"),
+    [
+        ("Von Anna Beispiel", "Anna Beispiel", None),
+        ("By Jo Doe, Reuters", "Jo Doe", "Reuters"),
+        ("Max Muster / t-online", "Max Muster", "t-online"),
+        ("Vonovia meldet Gewinn", None, None),
+    ],
+)
+def test_bylines(line, author, outlet):
+    assert parse_byline(line, load_rules()) == (author, outlet)
+
+
+def test_user_rule_file_adds_phrases_without_code(tmp_path, monkeypatch):
+    doc = "\n\n".join([P1, "Unterstützen Sie den Beispielverein mit einer Mitgliedschaft ab sofort.", P2])
+    assert len(body(doc)) == 3
+    extra = tmp_path / "mine.toml"
+    extra.write_text("drop = ['beispielverein']\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSMON_BOILERPLATE", str(extra))
+    assert body(doc) == [P1, P2]
+
+
+def test_explain_gives_every_line_a_decision_and_rule():
+    doc = "\n".join(["Startseite", P1, "12 Kommentare", "Schöner Kommentar eines Lesers zum Thema von heute."])
+    lines = clean_text(doc, lang="de").lines
+    assert [(d.number, d.keep) for d in lines] == [(1, False), (2, True), (3, False), (4, False)]
+    assert lines[2].rule == "end marker"
+    assert lines[3].rule == "after the article"

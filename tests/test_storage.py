@@ -1,0 +1,143 @@
+"""DuckDB storage: migrations, batch writes, duplicates, locks and older readers, on real files."""
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from storage import (
+    ArticleRow,
+    DatabaseLocked,
+    SkippedInput,
+    migrate,
+    read_connection,
+    schema_version,
+    write_batch,
+    write_connection,
+)
+from storage.migrations import migration_files
+
+
+def row(source: str, body: str, **extra) -> ArticleRow:
+    fields = dict(
+        source=source, format="text", encoding="utf-8", raw_hash="r-" + source, raw_size=len(body),
+        content_hash="h-" + body, title=None, published=None, published_precision=None, author=None,
+        outlet=None, language="de", language_probability=0.99, text=body,
+    )
+    fields.update(extra)
+    return ArticleRow(**fields)
+
+
+def test_new_file_gets_every_migration_recorded(tmp_path):
+    with write_connection(tmp_path / "n.duckdb") as con:
+        versions = [v for v, _ in con.execute("SELECT version, name FROM schema_migrations").fetchall()]
+        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert versions == [v for v, _, _ in migration_files()]
+    assert {"articles", "ingest_runs", "skipped_inputs", "schema_migrations"} <= tables
+
+
+def test_old_file_upgrades_in_place(tmp_path):
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for version, name, sql in migration_files():
+        (folder / f"{version:04d}_{name}.sql").write_text(sql)
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    migrate(con, folder)
+    con.execute("INSERT INTO skipped_inputs VALUES ('a.pdf', 'unsupported', 'r1', now())")
+    before = schema_version(con)
+    (folder / "9001_add_note.sql").write_text("ALTER TABLE skipped_inputs ADD COLUMN note VARCHAR;")
+    assert migrate(con, folder) == [9001]
+    assert migrate(con, folder) == []  # applied once only
+    assert schema_version(con) == 9001 > before
+    assert con.execute("SELECT source, note FROM skipped_inputs").fetchall() == [("a.pdf", None)]
+    con.close()
+
+
+def test_batch_links_duplicates_and_rerun_is_unchanged(tmp_path):
+    db = tmp_path / "b.duckdb"
+    batch = [row("/a.txt", "same body"), row("/b.txt", "same body"), row("/c.txt", "other body")]
+    with write_connection(db) as con:
+        first = write_batch(con, batch, [SkippedInput("/x.pdf", "unsupported")], "run1")
+        again = write_batch(con, batch, [], "run2")
+        rows = con.execute("SELECT source, duplicate_of FROM articles ORDER BY id").fetchall()
+    assert (first.stored, first.duplicates, first.unchanged, first.skipped) == (2, 1, 0, 1)
+    assert (again.stored, again.duplicates, again.unchanged) == (0, 0, 3)
+    assert rows == [("/a.txt", None), ("/b.txt", 1), ("/c.txt", None)]
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path):
+    db = tmp_path / "t.duckdb"
+    good = row("/a.txt", "body a")
+    broken = row("/b.txt", "body b", text=None)  # text is NOT NULL: the insert fails
+    with write_connection(db) as con:
+        with pytest.raises(duckdb.ConstraintException):
+            write_batch(con, [good, broken], [SkippedInput("/x.pdf", "unsupported")], "run1")
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM skipped_inputs").fetchall() == [(0,)]
+
+
+def test_dates_and_nulls_round_trip(tmp_path):
+    db = tmp_path / "d.duckdb"
+    with write_connection(db) as con:
+        write_batch(con, [row("/a.txt", "x", published=dt.date(2024, 11, 1), published_precision="month")], [], "r")
+    with read_connection(db) as con:
+        assert con.execute("SELECT published, published_precision, title FROM articles").fetchall() == [
+            (dt.date(2024, 11, 1), "month", None)
+        ]
+
+
+HOLD_LOCK = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(float(sys.argv[2]))"
+
+
+def hold_lock(db: Path, seconds: float) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_locked_file_fails_after_the_timeout_naming_the_holder(tmp_path):
+    db = tmp_path / "l.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = hold_lock(db, 30)
+    try:
+        with pytest.raises(DatabaseLocked, match=rf"PID {holder.pid}"):
+            with write_connection(db, lock_timeout=1):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_writer_waits_for_a_lock_that_is_released(tmp_path):
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = hold_lock(db, 1.5)
+    started = time.monotonic()
+    with write_connection(db, lock_timeout=30) as con:
+        write_batch(con, [row("/a.txt", "body")], [], "r")
+    holder.wait()
+    assert time.monotonic() - started >= 1.0  # it really waited
+    with read_connection(db) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+
+
+def test_file_opens_in_the_duckdb_cli_users_install(tmp_path):
+    """Users' duckdb-cli (1.x) must read the files our 2.x library writes."""
+    cli = shutil.which("duckdb", path=str(Path(sys.executable).parent))
+    assert cli, "duckdb-cli is a test dependency and must be installed"
+    db = tmp_path / "cli.duckdb"
+    with write_connection(db) as con:
+        write_batch(con, [row("/a.txt", "Körper"), row("/b.txt", "Körper")], [], "r")
+    out = subprocess.run(
+        [cli, "-readonly", "-csv", str(db), "-c", "SELECT count(*) AS n, count(duplicate_of) AS d FROM articles"],
+        capture_output=True, text=True, check=True,
+    )
+    assert out.stdout.split() == ["n,d", "2,1"]
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout
+    assert version.startswith("v1.")
