@@ -1,6 +1,12 @@
 """Pure functions from article text to structured data: no I/O, no Prefect, no database."""
 
-from .article import HTML_SUFFIXES, TEXT_SUFFIXES, clean_document, clean_html, clean_text
+from .article import (
+    HTML_SUFFIXES,
+    TEXT_SUFFIXES,
+    clean_document,
+    clean_html,
+    clean_text,
+)
 from .decoding import DecodedText, UnreadableInput, decode_bytes
 from .fingerprint import bytes_hash, content_hash, normalize_for_hash
 from .language import Language, detect_language

@@ -13,8 +13,8 @@ from prefect.runtime import flow_run
 
 from storage import (
     BatchCounts,
-    SkippedInput,
     DatabaseLocked,
+    SkippedInput,
     default_db_path,
     finish_run,
     known_inputs,

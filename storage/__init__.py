@@ -37,5 +37,6 @@ __all__ = [
     "schema_version",
     "skipped_inputs",
     "start_run",
+    "write_batch",
     "write_connection",
 ]

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
+
 from flows.cli import main
 
 NEWSMON = str(Path(sys.executable).parent / "newsmon")

@@ -7,8 +7,8 @@ is copied into the project. Why each line is kept or dropped is said beside it.
 import datetime as dt
 
 import pytest
-
 from conftest import seed_line
+
 from extractors import clean_text
 
 KEPT = {
