@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .html import extract_html
 from .language import detect_language
 from .markdown import markdown_to_text
@@ -17,13 +19,13 @@ TEXT_SUFFIXES = (".txt",) + MARKDOWN_SUFFIXES
 def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -> Article:
     """Clean a plain-text page dump; detect its language unless `lang` is given."""
     result = strip_boilerplate(text, rules or load_rules())
-    published = result.published
+    found = result.published
     return _article(
         result,
         lang,
         title=result.title,
-        published=published.date if published else None,
-        precision=published.precision if published else None,
+        published=found.date if found else None,
+        precision=found.precision if found else None,
         author=result.author,
         outlet=result.outlet,
     )
@@ -53,18 +55,30 @@ def clean_document(text: str, suffix: str, rules: Rules | None = None) -> Articl
     return clean_text(text, rules=rules)
 
 
-def _article(result: PlainTextResult, lang: str | None, **fields) -> Article:
+def _article(
+    result: PlainTextResult,
+    lang: str | None,
+    *,
+    title: str | None,
+    published: dt.date | None,
+    precision: str | None,
+    author: str | None,
+    outlet: str | None,
+) -> Article:
+    """The Article record; language detected on the cleaned body unless the caller knows it."""
+    probability = None
     if lang is None:
         detected = detect_language(result.text)
         lang, probability = detected.code, detected.probability
-    else:
-        probability = None
     return Article(
         text=result.text,
+        title=title,
+        published=published,
+        published_precision=precision,
+        author=author,
+        outlet=outlet,
         language=lang,
         language_probability=probability,
         subheads=result.subheads,
         lines=result.decisions,
-        published_precision=fields.pop("precision"),
-        **fields,
     )

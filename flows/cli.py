@@ -112,12 +112,12 @@ def _summary_text(summary, wall_seconds: float) -> str:
 
 
 def _program() -> str:
-    """How the user can call newsmon again: bare if it is on PATH, else the path that ran."""
+    """How the user can call newsmon again: bare when that name finds this program, else its path."""
+    this = Path(sys.argv[0]).resolve()
     on_path = shutil.which("newsmon")
-    this = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else None
-    if on_path and this and Path(on_path).resolve() == this:
+    if this.name != "newsmon" or (on_path and Path(on_path).resolve() == this):
         return "newsmon"
-    return os.path.relpath(sys.argv[0]) if this and this.name == "newsmon" else "newsmon"
+    return os.path.relpath(sys.argv[0])
 
 
 def _clean(args: argparse.Namespace) -> int:
