@@ -6,10 +6,13 @@ import re
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
-_QUOTE = re.compile(r"^\s{0,3}>\s?", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$", re.MULTILINE)
+# [ \t] rather than \s throughout: \s would run across line ends.
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
+_STAR_EMPHASIS = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+# Underscores inside a word (snake_case, URLs) are not emphasis, as in CommonMark.
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_RULE = re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 
 
 def markdown_to_text(text: str) -> str:
@@ -19,4 +22,5 @@ def markdown_to_text(text: str) -> str:
     text = _HEADING.sub("", text)
     text = _QUOTE.sub("", text)
     text = _RULE.sub("", text)
-    return _EMPHASIS.sub(r"\2", text)
+    text = _STAR_EMPHASIS.sub(r"\2", text)
+    return _UNDERSCORE_EMPHASIS.sub(r"\2", text)
