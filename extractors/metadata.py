@@ -40,8 +40,10 @@ def find_date(line: str, rules: Rules) -> FoundDate | None:
 
 def is_date_line(line: str, rules: Rules) -> FoundDate | None:
     """The date if `line` is a header date line ("15.10.2024, 04:15", "23. Oktober, 2024"), else None."""
+    if len(line) > 80:  # checked first: prose lines are long, and date search is the costly part
+        return None
     found = find_date(line, rules)
-    if found is None or len(line) > 80:
+    if found is None:
         return None
     rest = line[: found.start] + " " + line[found.end :]
     rest = _DATE_LABELS.sub(" ", _TIME.sub(" ", rest))

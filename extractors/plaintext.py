@@ -42,6 +42,10 @@ class _Line:
     text: str
     kind: str = "blank"  # prose, short, drop, end, caption, date, byline, outlet, title
     rule: str = ""
+    # What a metadata line states, found once by _classify and read by _header_facts.
+    date: FoundDate | None = None
+    byline: tuple[str | None, str | None] = (None, None)
+    outlet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,16 +70,17 @@ def strip_boilerplate(
     """
     lines = [_Line(i + 1, _normalize(raw)) for i, raw in enumerate(text.splitlines())]
     published = _cut_prefixes(lines, rules)
+    title_key = known_title.strip().casefold() if known_title else None
     for line in lines:
         _classify(line, rules)
-        if known_title and line.text.casefold() == known_title.strip().casefold():
+        if title_key and line.text.casefold() == title_key:
             line.kind, line.rule = "title", "title"
     _mark_teasers(lines)
     _mark_repeats(lines)
     start, end = _body_bounds(lines, find_body)
     header = [line for line in lines[:start] if line.text]
     title = _title(header, lines)
-    author, outlet, header_date = _header_facts([ln for ln in lines[:end] if ln.text], rules)
+    author, outlet, header_date = _header_facts([ln for ln in lines[:end] if ln.text])
     kept, subheads = _keep_body(lines, start, end, find_body)
     for line in lines[end:]:
         if line.text and line.kind != "end":
@@ -119,7 +124,7 @@ def _cut_prefixes(lines: list[_Line], rules: Rules) -> FoundDate | None:
     return published
 
 
-# "date 2024-11 ..." / "15.10.2024 ..." at the very start of a line, before a sentence.
+# An ISO date ("date 2024-11 ...", "2024-11-04 ...") at the very start of a line, before a sentence.
 _DATE_PREFIX = re.compile(r"^(?:date|datum|published|veröffentlicht)?\s*:?\s*\d{4}-\d{2}(?:-\d{2})?\s+(?=[A-ZÄÖÜ])", re.I)
 
 
@@ -135,16 +140,16 @@ def _classify(line: _Line, rules: Rules) -> None:
         line.kind, line.rule = "drop", "teaser label"
     elif _NAVIGATION.match(text):
         line.kind, line.rule = "drop", "navigation"
-    elif short_enough and rules.drop.search(text):
-        line.kind, line.rule = "drop", f"phrase: {rules.drop.search(text).group(0)!r}"
+    elif short_enough and (phrase := rules.drop.search(text)):
+        line.kind, line.rule = "drop", f"phrase: {phrase.group(0)!r}"
     elif short_enough and rules.caption.search(text):
         line.kind, line.rule = "caption", "caption or photo credit"
-    elif is_date_line(text, rules):
-        line.kind, line.rule = "date", "date line"
-    elif outlet_label(text, rules) is not None:
-        line.kind, line.rule = "outlet", "outlet label"
-    elif any(parse_byline(text, rules)) and len(words) <= 8:
-        line.kind, line.rule = "byline", "byline"
+    elif date := is_date_line(text, rules):
+        line.kind, line.rule, line.date = "date", "date line", date
+    elif (label := outlet_label(text, rules)) is not None:
+        line.kind, line.rule, line.outlet = "outlet", "outlet label", label
+    elif len(words) <= 8 and any(byline := parse_byline(text, rules)):
+        line.kind, line.rule, line.byline = "byline", "byline", byline
     elif not words:
         line.kind, line.rule = "drop", "no words (numbers, symbols)"
     elif _is_prose(text, words, rules):
@@ -244,19 +249,19 @@ def _title(header: list[_Line], lines: list[_Line]) -> str | None:
     return best.text
 
 
-def _header_facts(lines: list[_Line], rules: Rules) -> tuple[str | None, str | None, FoundDate | None]:
+def _header_facts(lines: list[_Line]) -> tuple[str | None, str | None, FoundDate | None]:
     author = outlet = None
     published = None
     for i, line in enumerate(lines):
         if line.kind == "date" and published is None:
-            published = is_date_line(line.text, rules)
+            published = line.date
         elif line.kind == "byline":
-            name, place = parse_byline(line.text, rules)
+            name, place = line.byline
             author, outlet = author or name, outlet or place
         elif line.kind == "outlet":
-            label = outlet_label(line.text, rules)
+            label = line.outlet
             if not label and i + 1 < len(lines) and len(_WORD.findall(lines[i + 1].text)) <= 3:
                 label = lines[i + 1].text
-                lines[i + 1].kind, lines[i + 1].rule = "outlet", "outlet name"
+                lines[i + 1].kind, lines[i + 1].rule, lines[i + 1].outlet = "outlet", "outlet name", label
             outlet = outlet or label or None
     return author, outlet, published

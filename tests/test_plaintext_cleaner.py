@@ -204,3 +204,10 @@ def test_explain_gives_every_line_a_decision_and_rule():
     assert [(d.number, d.keep) for d in lines] == [(1, False), (2, True), (3, False), (4, False)]
     assert lines[2].rule == "end marker"
     assert lines[3].rule == "after the article"
+
+
+def test_outlet_name_line_does_not_pull_in_the_line_after_it():
+    doc = "\n".join(["Ein Artikel von", "Beispielzeitung", "Politik", "", P1, "", P2])
+    rules = {d.text: d.rule for d in clean_text(doc, lang="de").lines}
+    assert rules["Beispielzeitung"] == "outlet name"
+    assert rules["Politik"] != "outlet name"
