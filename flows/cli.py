@@ -11,12 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-# Prefect reads its settings at import time, so these defaults go in before any Prefect import.
-# The temporary API server needs more than Prefect's default 20 s on a cold start here.
-_PREFECT_DEFAULTS = {
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-}
+from .prefect_env import apply_prefect_defaults
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,8 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _backfill(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    for key, value in _PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+    apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from storage import default_db_path

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Before Prefect is imported anywhere: no telemetry, and time for a cold server start.
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+from flows.prefect_env import apply_prefect_defaults
+
+apply_prefect_defaults()  # before Prefect is imported anywhere
 
 import pytest  # noqa: E402
 
