@@ -48,13 +48,10 @@ class RunSummary:
 def ingest_batch(paths: list[str], db: str, run_id: str, lock_timeout: float | None = None) -> BatchCounts:
     """Read, clean and store one batch of files; the batch is committed whole or not at all."""
     with write_connection(db, lock_timeout) as con:
-        known = known_inputs(con, paths)
-    stored_hashes: dict[str, set[str]] = {}
-    for source, raw_hash in known:
-        stored_hashes.setdefault(source, set()).add(raw_hash)
+        stored_hashes = known_inputs(con, paths)
     rows, skipped, unchanged = [], [], 0
     for path in paths:
-        result = read_article(path, frozenset(stored_hashes.get(path, ())))
+        result = read_article(path, stored_hashes.get(path, frozenset()))
         if result is None:
             unchanged += 1
         elif isinstance(result, SkippedInput):

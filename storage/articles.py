@@ -14,14 +14,15 @@ from .records import ArticleRow, BatchCounts, SkippedInput
 _ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow)]
 
 
-def known_inputs(con: duckdb.DuckDBPyConnection, sources: list[str]) -> set[tuple[str, str]]:
-    """(source, raw_hash) pairs already stored: those files need not be read through the pipeline again."""
+def known_inputs(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, frozenset[str]]:
+    """Raw hashes already stored per source: files with those bytes need not go through the pipeline again."""
     if not sources:
-        return set()
+        return {}
     rows = con.execute(
-        "SELECT DISTINCT source, raw_hash FROM articles WHERE source IN (SELECT unnest(?::VARCHAR[]))", [sources]
+        "SELECT source, list(DISTINCT raw_hash) FROM articles WHERE source IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+        [sources],
     ).fetchall()
-    return set(rows)
+    return {source: frozenset(hashes) for source, hashes in rows}
 
 
 def write_batch(

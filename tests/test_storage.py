@@ -14,6 +14,7 @@ from storage import (
     ArticleRow,
     DatabaseLocked,
     SkippedInput,
+    known_inputs,
     migrate,
     read_connection,
     schema_version,
@@ -69,6 +70,13 @@ def test_batch_links_duplicates_and_rerun_is_unchanged(tmp_path):
     assert (first.stored, first.duplicates, first.unchanged, first.skipped) == (2, 1, 0, 1)
     assert (again.stored, again.duplicates, again.unchanged) == (0, 0, 3)
     assert rows == [("/a.txt", None), ("/b.txt", 1), ("/c.txt", None)]
+
+
+def test_known_inputs_groups_stored_raw_hashes_by_source(tmp_path):
+    with write_connection(tmp_path / "k.duckdb") as con:
+        write_batch(con, [row("/a.txt", "v1"), row("/a.txt", "v2", raw_hash="r-a2"), row("/b.txt", "b")], [], "r")
+        assert known_inputs(con, ["/a.txt", "/c.txt"]) == {"/a.txt": frozenset({"r-/a.txt", "r-a2"})}
+        assert known_inputs(con, []) == {}
 
 
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
