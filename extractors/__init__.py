@@ -8,9 +8,10 @@ from .article import (
     clean_text,
 )
 from .decoding import DecodedText, UnreadableInput, decode_bytes
+from .figures import extract_figures
 from .fingerprint import bytes_hash, content_hash, normalize_for_hash
 from .language import Language, detect_language
-from .records import Article, LineDecision
+from .records import Article, Figure, LineDecision
 from .rules import Rules, load_rules
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "TEXT_SUFFIXES",
     "Article",
     "DecodedText",
+    "Figure",
     "Language",
     "LineDecision",
     "Rules",
@@ -29,6 +31,7 @@ __all__ = [
     "content_hash",
     "decode_bytes",
     "detect_language",
+    "extract_figures",
     "load_rules",
     "normalize_for_hash",
 ]

@@ -16,6 +16,7 @@ _DATE_LABELS = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b\.?",
     re.IGNORECASE,
 )
+_YEAR_DIGITS = re.compile(r"\d{4}")
 _NAME = r"[A-ZÄÖÜ][\w'’.-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'’.-]+){1,3}"
 _NAME_SLASH_OUTLET = re.compile(rf"^(?P<name>{_NAME})\s*[/|,]\s*(?P<outlet>[\w.-]+(?:\s[\w.-]+)?)$")
 
@@ -36,6 +37,21 @@ def find_date(line: str, rules: Rules) -> FoundDate | None:
             if date is not None:
                 return FoundDate(date, precision, m.start(), m.end())
     return None
+
+
+def find_all_dates(text: str, rules: Rules) -> list[FoundDate]:
+    """Every full calendar date in `text` (one scan per pattern; the more specific pattern wins overlaps)."""
+    found: list[FoundDate] = []
+    if not _YEAR_DIGITS.search(text):  # every full date has a four-digit year
+        return found
+    for pattern, precision in rules.dates:
+        for m in pattern.finditer(text):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            date = _to_date(m, rules)
+            if date is not None:
+                found.append(FoundDate(date, precision, m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
 
 
 def is_date_line(line: str, rules: Rules) -> FoundDate | None:

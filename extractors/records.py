@@ -38,3 +38,28 @@ class Article:
         data["published"] = self.published.isoformat() if self.published else None
         data["subheads"] = list(self.subheads)
         return data
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number an article states, with what it counts and the interval its wording allows."""
+
+    value: float
+    low: float | None  # None: unbounded below ("bis zu 8.000")
+    high: float | None  # None: unbounded above ("mindestens 11.000")
+    vague: bool
+    qualifier: str | None  # the hedge as written: "etwa", "mindestens", "up to"
+    text: str  # the figure as written, hedge to counted noun
+    start: int  # offsets of `text` in the cleaned article text
+    end: int
+    sentence: str
+    noun: str | None  # the counted noun as written
+    measure: str | None  # normalized: troops, artillery_shells, killed, money, percent ...
+    unit: str | None  # for money, percent, weights, distances, durations
+    rate: str | None  # "year", "month", "week", "day" for "pro Jahr", "per month"
+    part_of: str | None  # "darunter", "including" ... when the figure is a subset
+    attribution: str | None  # "laut ukrainischen Angaben", "according to the Pentagon"
+    date_hint: str | None  # the date the sentence names, ISO ("2024-10-14" or "2024-07")
+
+    def to_json(self) -> dict:
+        return asdict(self)
