@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo
+.PHONY: demo test install clean-demo bench-figures
 
 install: $(STAMP)
 
@@ -27,3 +27,7 @@ test: $(STAMP)
 
 clean-demo:
 	rm -f $(DB) $(DB).wal
+
+## bench-figures: precision/recall of figure extraction on the labelled sets and the seeds, and its speed
+bench-figures: $(STAMP)
+	$(BIN)/python bench/figures.py

@@ -68,7 +68,8 @@ def _compile(
     periods = "|".join(sorted((re.escape(p) for p in period_words), key=len, reverse=True)) or "(?!)"
     return (
         (re.compile(rf"(?<![\w.])(?P<d>\d{{1,2}})\.?(?:st|nd|rd|th)?\s+(?P<mn>{months})\b"), "day_month"),
-        (re.compile(rf"\b(?P<mn>{months})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,]?\d)"), "day_month"),
+        (re.compile(rf"\b(?P<mn>{months})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,]?\d)"), "day_month"),
+        (re.compile(r"(?<![\w.,])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\d)"), "day_month"),  # "am 24.10."
         (re.compile(rf"(?i:\b(?P<period>{periods}))[\s-]+(?P<mn>{months})\b(?:\s+(?P<y>\d{{4}}))?"), "month"),
         (re.compile(rf"(?i:\b(?:im|in|seit|since|bis|until|von|from)\s+)(?P<mn>{months})\b(?:\s+(?P<y>\d{{4}}))?"), "month"),
         (re.compile(rf"\b(?P<wd>{weekdays})\b"), "weekday"),
@@ -84,7 +85,7 @@ def _resolve(
             return None, "day"
         back = (published.weekday() - vocab.weekdays[groups["wd"].casefold()]) % 7
         return published - dt.timedelta(days=back), "day"
-    month = rules.months[groups["mn"].casefold()]
+    month = rules.months[groups["mn"].casefold()] if groups.get("mn") else int(groups["m"])
     day = int(groups["d"]) if groups.get("d") else 1
     if groups.get("y"):
         year = int(groups["y"])

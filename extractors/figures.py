@@ -28,11 +28,17 @@ RATE_WINDOW_CHARS = 40
 HEDGE_WINDOW_CHARS = 40
 # People whom casualty verbs turn into casualties ("Soldaten ... getötet").
 PERSON_MEASURES = frozenset({"troops", "people", "civilians"})
+CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "casualties"})
+# Where a clause ends: the verb after "und"/"and" belongs to the next figure ("... und 600 Panzer verloren").
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:und|and|while|während|aber|but|sowie|whereas)\s", re.I)
 
+_TRANSPARENT = frozenset("-–«»\"„“”‘’'›‹")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|[^\w\s]")
-_LETTER_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")
+_LETTER_TRANSPARENT = frozenset("-–«»\"„“”‘’'›‹")
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")
 _PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{2,4})(?:[\s/-]+\d{2,}){2,}")
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm)\b)|(?<!\d)\d{1,2}:\d{2}(?!\d)", re.I)
+_UNIT_GAP = re.compile(r"\s*(?:auf|bis|to|und|and|oder|or|von|from|–|-)?\s*", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|und|and|sowie|as well as|plus|&)\s*$", re.I)
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -84,10 +90,10 @@ def _may_hold_figure(sentence: str, vocab: Vocabulary) -> bool:
     """A cheap test that skips most sentences: no digit, number word or vague amount, no figure."""
     if _DIGIT.search(sentence):
         return True
-    return any(_is_trigger(word, vocab) for word in _LETTERS.findall(sentence.casefold()))
+    return any(_is_trigger(word, vocab) for word in set(_LETTERS.findall(sentence.casefold())))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def _is_trigger(word: str, vocab: Vocabulary) -> bool:
     """A word without which a sentence holds no worded figure: a number word, a scale, a vague amount."""
     return (
@@ -133,7 +139,17 @@ def _sentence_figures(
             date_hint=_nearest_date(dates, amount.start),
         )
         found.append(figure)
-    return found
+    return _share_units(sentence, offset, found)
+
+
+def _share_units(sentence: str, offset: int, figures: list[Figure]) -> list[Figure]:
+    """ "von 2 Milliarden auf 3,5 Milliarden Euro": a bare amount takes the unit of the next one."""
+    for i in range(len(figures) - 2, -1, -1):
+        here, after = figures[i], figures[i + 1]
+        gap = sentence[here.end - offset : after.start - offset]
+        if here.noun is None and here.measure is None and after.unit and _UNIT_GAP.fullmatch(gap):
+            figures[i] = replace(here, measure=after.measure, unit=after.unit)
+    return figures
 
 
 def _find_amounts(sentence: str, vocab: Vocabulary, blocked: list[tuple[int, int]]) -> list[_Amount]:
@@ -159,8 +175,8 @@ def _find_amounts(sentence: str, vocab: Vocabulary, blocked: list[tuple[int, int
             amounts.append(_Amount(m.start(), m.end(), value, 0.0, vague_unit=vocab.vague[_normal(m.group(0))]))
             taken.append(m.span())
     for amount in _word_numbers(sentence, vocab):
+        amount = _with_scale(sentence, amount, vocab)
         if free(amount.start, amount.end):
-            amount = _with_scale(sentence, amount, vocab)
             amounts.append(amount)
             taken.append((amount.start, amount.end))
     return sorted(amounts, key=lambda a: a.start)
@@ -174,13 +190,20 @@ def _word_numbers(sentence: str, vocab: Vocabulary) -> list[_Amount]:
         words = re.split(r"[\s-]+", m.group(0))
         value = _run_value(m.group(0), vocab)
         if value is not None:
-            found.append(_Amount(m.start(), m.end(), value, 0.0))
+            found.append(_Amount(m.start(), m.end(), value, _word_granularity(value)))
     for m in patterns.lead.finditer(sentence):
         found.append(_Amount(m.start(), m.end("lead"), vocab.scale_lead[_normal(m["lead"])], 0.0))
     return found
 
 
 _JOINERS = ("und", "and")
+
+
+def _word_granularity(value: float) -> float:
+    """ "zwölftausend" is as round as "12.000"; "zweieinhalb" is precise to a half."""
+    if value != int(value):
+        return 0.5
+    return parse_numeral(str(int(value))).granularity
 
 
 def _run_value(run: str, vocab: Vocabulary) -> float | None:
@@ -277,7 +300,7 @@ def _merge_ranges(sentence: str, amounts: list[_Amount], vocab: Vocabulary) -> l
             is_between = re.fullmatch(rf"\s*(?:{and_words})\s*", gap, re.I) and re.search(
                 rf"(?<!\w)(?:{between})\s*$", sentence[: a.start], re.I
             )
-            if is_to or is_between:
+            if (is_to or is_between) and not a.attached and not _is_change(sentence, a, vocab):
                 low = _range_low(a, b)
                 if low < b.value:
                     start = a.start
@@ -291,6 +314,11 @@ def _merge_ranges(sentence: str, amounts: list[_Amount], vocab: Vocabulary) -> l
         merged.append(a)
         i += 1
     return merged
+
+
+def _is_change(sentence: str, a: _Amount, vocab: Vocabulary) -> bool:
+    """ "rose from $2 billion to $3.5 billion" is two figures, not a range."""
+    return bool(vocab.change_before.search(sentence[max(0, a.start - 30) : a.start]))
 
 
 def _range_low(a: _Amount, b: _Amount) -> float:
@@ -316,46 +344,51 @@ def _read_figure(
     if a.vague_unit is None and _not_a_count(sentence, a, vocab):
         return None
     start = a.start
-    hedge = vocab.hedge_before.search(before[-HEDGE_WINDOW_CHARS:])
+    currency = _currency_before(sentence, start, vocab)
+    if currency:  # "an estimated $1.5 billion": the hedge stands before the sign
+        start = sentence.rfind(currency[0], 0, start)
+    hedge = vocab.hedge_before.search(sentence[max(0, start - HEDGE_WINDOW_CHARS) : start])
     kind, qualifier = "exact", None
     if hedge and a.low_value is None:
         qualifier = hedge["hedge"]
         kind = vocab.hedges[_normal(qualifier)]
-        start = a.start - (len(before[-HEDGE_WINDOW_CHARS:]) - hedge.start())
-    currency = _currency_before(sentence, start, vocab)
-    if currency:
-        start = sentence.rfind(currency[0], 0, start) if currency[0] else start
+        start = max(0, start - HEDGE_WINDOW_CHARS) + hedge.start()
     trailing = vocab.hedge_after.match(after)
-    # Unit and counted noun.
-    unit_measure, unit, noun_end, noun = None, currency[1] if currency else None, a.end, None
-    if unit:
-        unit_measure = "money"
+    # Unit and counted noun: a unit word, the noun after, "von ihnen", a noun shortly before, or the
+    # noun of the figure before it in a list ("3.000 Soldaten im August, 5.000 im September").
+    unit = currency[1] if currency else None
+    measure = "money" if currency else None
+    noun, noun_end, inherited = None, a.end, False
     unit_hit = _unit_after(sentence, a.end, vocab)
     if a.attached == "%":
-        unit_measure, unit = "percent", "%"
+        measure, unit = "percent", "%"
     elif unit_hit:
-        unit_measure, unit = unit_hit[0], unit_hit[1]
+        measure, unit = unit_hit[0], unit_hit[1]
         noun, noun_end = sentence[a.end : unit_hit[2]].strip(), unit_hit[2]
-    measure = unit_measure
     antecedent = _antecedent(after, vocab)
     if antecedent:
+        noun_end = a.end + antecedent
         # "von ihnen" points at the whole, not at a subset listed just before ("darunter 500 Offiziere").
         source = next((f for f in reversed(earlier) if f.measure and not f.part_of), None)
-        noun_end = a.end + antecedent
         if source:
-            noun, measure = source.noun, source.measure
-    elif unit_measure not in ("percent", "duration") and not unit_hit:
+            noun, measure, inherited = source.noun, source.measure, True
+    elif measure is None:
         found = _noun_after(sentence, noun_end, next_start, vocab)
         if found:
-            noun, measure, noun_end = found[0], found[1] or unit_measure, found[2]
+            noun, measure, noun_end = found
     if a.vague_unit is None and _is_year(a, measure, unit):
         return None
-    if measure is None and noun is None and not antecedent:
+    if measure is None and (noun is None or antecedent):
         back = _noun_before(sentence, prev_end, a.start, vocab)
         if back:
-            noun, measure = back
-    if measure in PERSON_MEASURES:
-        measure = _casualty_measure(sentence[prev_end:next_start], vocab) or measure
+            noun, measure, inherited = back[0], back[1], True
+        elif earlier and earlier[-1].measure and noun is None and earlier[-1].sentence == sentence:
+            noun, measure, inherited = earlier[-1].noun, earlier[-1].measure, True
+    if measure in PERSON_MEASURES or (inherited and measure in CASUALTY_MEASURES):
+        clause = sentence[_clause_start(sentence, prev_end, start) : _clause_end(sentence, noun_end, next_start)]
+        measure = _casualty_measure(clause, vocab) or measure
+    if noun and vocab.measure_of(noun) in ("killed", "wounded") and _coordinated_casualty(sentence, noun_end, measure, vocab):
+        measure = "casualties"  # "3.000 Tote und Verwundete"
     if trailing and kind == "exact":
         qualifier = trailing.group(0).strip()
         kind = vocab.hedges_after[_normal(qualifier)]
@@ -450,7 +483,7 @@ def _noun_after(
     words: list[re.Match[str]] = []
     for m in _WORD.finditer(sentence, pos, limit):
         if not m.group(0)[0].isalpha():
-            if m.group(0) in "-–":
+            if m.group(0) in _TRANSPARENT:  # hyphens and quotes: «Tausende» nordkoreanische Soldaten
                 continue
             break
         words.append(m)
@@ -495,10 +528,30 @@ def _antecedent(after: str, vocab: Vocabulary) -> int | None:
     return None
 
 
+def _clause_start(sentence: str, floor: int, pos: int) -> int:
+    """Start of the clause holding `pos`, not before the previous figure (`floor`)."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, floor, pos)]
+    return breaks[-1] if breaks else floor
+
+
+def _clause_end(sentence: str, pos: int, next_start: int) -> int:
+    """End of the clause after `pos`: the last break before the next figure, or the sentence end."""
+    if next_start >= len(sentence):
+        return len(sentence)
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence, pos, next_start)]
+    return breaks[-1] if breaks else next_start
+
+
+def _coordinated_casualty(sentence: str, pos: int, measure: str, vocab: Vocabulary) -> bool:
+    """True for "Tote und Verwundete" / "dead and wounded": one count of both kinds."""
+    m = re.match(r"\s+(?:und|and|oder|or)\s+([^\W\d_]+)", sentence[pos:])
+    return bool(m) and vocab.measure_of(m.group(1)) in CASUALTY_MEASURES - {measure}
+
+
 def _casualty_measure(clause: str, vocab: Vocabulary) -> str | None:
-    """ "verwundet oder getötet" → casualties; only killed → killed; only wounded → wounded."""
+    """ "verwundet oder getötet" or "lost" → casualties; only killed, wounded or captured → that."""
     kinds = {vocab.casualty_verbs[_normal(m["stem"] or m["word"])] for m in vocab.casualty_pattern.finditer(clause)}
-    if len(kinds) > 1:
+    if "casualties" in kinds or len(kinds) > 1:
         return "casualties"
     return next(iter(kinds), None)
 

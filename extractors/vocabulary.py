@@ -40,6 +40,7 @@ class Vocabulary:
     rates: dict[str, str]  # phrase -> "year" | "month" | ...
     part_of: tuple[str, ...]
     noun_phrase_ends: frozenset[str]
+    change_before: re.Pattern[str]  # "rose from": the "to" after it does not make a range
     range_between: tuple[str, ...]
     range_and: tuple[str, ...]
     range_to: tuple[str, ...]
@@ -143,6 +144,7 @@ def _compile(language: str, t: dict) -> Vocabulary:
         rates=rates,
         part_of=tuple(p.casefold() for p in markers.get("part_of", ())),
         noun_phrase_ends=frozenset(w.casefold() for w in markers.get("noun_phrase_ends", ())),
+        change_before=re.compile(rf"(?<!\w)(?:{_alternation(markers.get('change_before', ()))})\s*$", re.I),
         range_between=tuple(markers.get("range_between", ())),
         range_and=tuple(markers.get("range_and", ())),
         range_to=tuple(markers.get("range_to", ())),

@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--explain", action="store_true", help="every input line with keep/drop and the rule")
     clean.set_defaults(run=_clean)
 
+    figures = commands.add_parser("figures", help="the figures the pipeline reads from one file, without a database")
+    figures.add_argument("file")
+    figures.add_argument("--json", action="store_true", help="a JSON array, one object per figure")
+    figures.set_defaults(run=_figures)
+
     sql = commands.add_parser("sql", help="run a query on a read-only connection")
     sql.add_argument("query")
     sql.add_argument("--db", help=db_help)
@@ -142,6 +147,39 @@ def _clean(args: argparse.Namespace) -> int:
         print()
         print(article.text)
     return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from storage import SkippedInput
+
+    from .inputs import SUPPORTED_SUFFIXES, read_article
+
+    path = Path(args.file)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValueError(f"{path}: unsupported file type '{path.suffix}' (reads {', '.join(SUPPORTED_SUFFIXES)})")
+    row = read_article(str(path))
+    if isinstance(row, SkippedInput):
+        raise ValueError(f"{path}: {row.reason}")
+    if args.json:
+        print(json.dumps([f.to_json() for f in row.figures], ensure_ascii=False, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("figure", "value", "interval", "measure", "rate", "part of", "source", "date", title=str(path))
+    for f in row.figures:
+        interval = f"{_number(f.low) if f.low is not None else '…'} – {_number(f.high) if f.high is not None else '…'}"
+        table.add_row(
+            f.text, _number(f.value) + (" (vague)" if f.vague else ""), interval,
+            f.measure or "-", f.rate or "-", f.part_of or "-", f.attribution or "-", f.date_hint or "-",
+        )
+    Console().print(table)
+    print(f"{len(row.figures)} figures")
+    return 0
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
 
 
 def _sql(args: argparse.Namespace) -> int:

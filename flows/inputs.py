@@ -13,6 +13,7 @@ from extractors import (
     clean_document,
     content_hash,
     decode_bytes,
+    extract_figures,
 )
 from storage import ArticleRow, SkippedInput
 
@@ -86,6 +87,9 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
     article = clean_document(decoded.text, file.suffix)
     if not article.text.strip():
         return SkippedInput(path, "no article text found after removing boilerplate")
+    figures = extract_figures(
+        article.text, article.language, article.published, precision=article.published_precision or "day"
+    )
     return ArticleRow(
         source=path,
         format="html" if file.suffix.lower() in HTML_SUFFIXES else "text",
@@ -101,5 +105,6 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
         language=article.language,
         language_probability=article.language_probability,
         text=article.text,
+        figures=tuple(figures),
     )
 

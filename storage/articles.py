@@ -11,7 +11,11 @@ import pyarrow as pa
 from .database import scalar
 from .records import ArticleRow, BatchCounts, SkippedInput
 
-_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow)]
+_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name != "figures"]
+_FIGURE_COLUMNS = [
+    "article_id", "position", "value", "low", "high", "vague", "qualifier", "text", "start_offset", "end_offset",
+    "sentence", "noun", "measure", "unit", "rate", "part_of", "attribution", "date_hint",
+]
 
 
 def known_inputs(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, frozenset[str]]:
@@ -67,13 +71,14 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
     )
     next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM articles")
     new: list[dict] = []
+    figures: list[dict] = []
     unchanged = duplicates = 0
     for row in rows:
         if (row.source, row.content_hash) in stored_pairs:
             unchanged += 1
             continue
         stored_pairs.add((row.source, row.content_hash))
-        record = dataclasses.asdict(row)
+        record = {name: getattr(row, name) for name in _ARTICLE_COLUMNS}
         record["id"] = next_id
         record["duplicate_of"] = first_with_hash.get(row.content_hash)
         record["ingested_at"] = now
@@ -83,15 +88,31 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         else:
             duplicates += 1
         new.append(record)
+        figures.extend(_figure_records(next_id, row))
         next_id += 1
     if new:
-        columns = ["id", *_ARTICLE_COLUMNS, "duplicate_of", "ingested_at", "run_id"]
-        table = pa.Table.from_pylist(new, schema=_arrow_schema(columns))
-        # No unregister in a finally: inside an aborted transaction it fails and hides the real error.
-        con.register("new_articles", table)
-        con.execute(f"INSERT INTO articles ({', '.join(columns)}) SELECT {', '.join(columns)} FROM new_articles")
-        con.unregister("new_articles")
+        _insert_arrow(con, "articles", ["id", *_ARTICLE_COLUMNS, "duplicate_of", "ingested_at", "run_id"], new)
+    if figures:
+        _insert_arrow(con, "figures", _FIGURE_COLUMNS, figures)
     return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
+
+
+def _figure_records(article_id: int, row: ArticleRow) -> list[dict]:
+    records = []
+    for position, figure in enumerate(row.figures):
+        record = figure.to_json()
+        record["start_offset"], record["end_offset"] = record.pop("start"), record.pop("end")
+        records.append({"article_id": article_id, "position": position, **record})
+    return records
+
+
+def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], records: list[dict]) -> None:
+    """Bulk insert through Arrow: DuckDB's fast path, hundreds of times faster than executemany."""
+    data = pa.Table.from_pylist(records, schema=_arrow_schema(columns))
+    # No unregister in a finally: inside an aborted transaction it fails and hides the real error.
+    con.register("incoming", data)
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM incoming")
+    con.unregister("incoming")
 
 
 def _insert_skipped(con: duckdb.DuckDBPyConnection, skipped: list[SkippedInput], run_id: str, now: dt.datetime) -> None:
@@ -109,6 +130,14 @@ _ARROW_TYPES = {
     "published": pa.date32(),
     "language_probability": pa.float64(),
     "ingested_at": pa.timestamp("us", tz="UTC"),
+    "article_id": pa.int64(),
+    "position": pa.int32(),
+    "value": pa.float64(),
+    "low": pa.float64(),
+    "high": pa.float64(),
+    "vague": pa.bool_(),
+    "start_offset": pa.int32(),
+    "end_offset": pa.int32(),
 }
 
 

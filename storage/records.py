@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from extractors import Figure
+
 
 @dataclass(frozen=True)
 class ArticleRow:
@@ -24,6 +26,7 @@ class ArticleRow:
     language: str | None
     language_probability: float | None
     text: str
+    figures: tuple[Figure, ...] = ()  # stored in the figures table, in the same transaction
 
 
 @dataclass(frozen=True)
