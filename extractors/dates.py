@@ -16,8 +16,9 @@ from .metadata import find_all_dates
 from .rules import Rules
 from .vocabulary import Vocabulary
 
-# A day and month without a year lies at most this far after publication; later means last year.
-FUTURE_GRACE = dt.timedelta(days=60)
+# A day and month without a year lies at most this far after publication; later means last year
+# (news mostly reports the past; "bis Ende Oktober" in an article of 23 October is the near future).
+FUTURE_GRACE = dt.timedelta(days=31)
 
 
 @dataclass(frozen=True)

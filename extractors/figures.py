@@ -389,9 +389,13 @@ def _read_figure(
         measure = _casualty_measure(clause, vocab) or measure
     if noun and vocab.measure_of(noun) in ("killed", "wounded") and _coordinated_casualty(sentence, noun_end, measure, vocab):
         measure = "casualties"  # "3.000 Tote und Verwundete"
+    trailing_end = a.end + trailing.end() if trailing else 0
+    if not trailing and (trailing := vocab.hedge_after.match(sentence[noun_end:])):  # "500 troops or more"
+        trailing_end = noun_end + trailing.end()
     if trailing and kind == "exact":
         qualifier = trailing.group(0).strip()
         kind = vocab.hedges_after[_normal(qualifier)]
+        noun_end = max(noun_end, trailing_end)
     # Interval.
     if a.vague_unit is not None:
         value, low, high = vague_interval(a.vague_unit)

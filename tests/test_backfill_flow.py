@@ -30,6 +30,23 @@ def test_seeds_twice_store_five_then_nothing(seeds, tmp_path):
     assert runs[0][0] == first.run_id != second.run_id
 
 
+def test_figures_are_stored_once_and_agree_with_the_extractor(seeds, tmp_path):
+    from extractors import extract_figures
+
+    db = str(tmp_path / "figures.duckdb")
+    backfill([str(seeds)], db=db)
+    backfill([str(seeds)], db=db)  # a re-run adds nothing
+    articles = query(db, "SELECT id, text, language, published, published_precision FROM articles ORDER BY id")
+    stored = query(db, "SELECT article_id, value, low, high, measure, text, start_offset FROM figures ORDER BY 1, position")
+    expected = [
+        (article_id, f.value, f.low, f.high, f.measure, f.text, f.start)
+        for article_id, text, lang, published, precision in articles
+        for f in extract_figures(text, lang, published, precision=precision or "day")
+    ]
+    assert stored == expected and len(stored) >= 20
+    assert (11000.0, None, "troops") in [(v, hi, m) for _, v, _, hi, m, _, _ in stored]  # "mindestens 11.000 Truppen"
+
+
 def test_seed_furniture_never_reaches_the_database(seeds, tmp_path):
     db = str(tmp_path / "furniture.duckdb")
     backfill([str(seeds)], db=db)

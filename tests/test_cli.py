@@ -71,6 +71,22 @@ def test_clean_explain_lists_each_line_with_its_rule():
     assert any("drop" in ln and "end marker" in ln and "Comments" in ln for ln in lines)
 
 
+def test_figures_json_has_exactly_the_documented_keys():
+    out = run("figures", str(SAMPLES / "en" / "harbor-post-troops.txt"), "--json")
+    figures = json.loads(out.stdout)
+    keys = ["value", "low", "high", "vague", "qualifier", "text", "start", "end", "sentence", "noun", "measure",
+            "unit", "rate", "part_of", "attribution", "date_hint"]
+    assert figures and all(list(f) == keys for f in figures)
+    assert any(f["high"] == 10000 and f["low"] is None and f["measure"] == "troops" for f in figures)
+
+
+def test_figures_table_and_errors():
+    out = run("figures", str(SAMPLES / "de" / "tagesblick-kursk.txt"))
+    assert out.returncode == 0 and "figures" in out.stdout.splitlines()[-1]
+    out = run("figures", str(SAMPLES / "exports" / "feed-export.json"))
+    assert out.returncode == 2 and "unsupported file type" in out.stderr
+
+
 def test_clean_refuses_unsupported_files():
     out = run("clean", str(SAMPLES / "exports" / "feed-export.json"))
     assert out.returncode == 2 and "unsupported file type" in out.stderr

@@ -72,6 +72,28 @@ def test_batch_links_duplicates_and_rerun_is_unchanged(tmp_path):
     assert rows == [("/a.txt", None), ("/b.txt", 1), ("/c.txt", None)]
 
 
+def test_figures_are_stored_with_their_article_and_roll_back_with_it(tmp_path):
+    from extractors import extract_figures
+
+    text = "Es kamen etwa 12.000 Soldaten, darunter 500 Offiziere."
+    figures = tuple(extract_figures(text, "de"))
+    db = tmp_path / "f.duckdb"
+    with write_connection(db) as con:
+        write_batch(con, [row("/a.txt", text, figures=figures)], [], "r1")
+        write_batch(con, [row("/a.txt", text, figures=figures)], [], "r2")  # unchanged: nothing added
+        with pytest.raises(duckdb.ConstraintException):
+            write_batch(con, [row("/b.txt", "b", figures=figures), row("/c.txt", "c", text=None)], [], "r3")
+        stored = con.execute(
+            "SELECT a.source, f.position, f.value, f.low, f.high, f.measure, f.part_of,"
+            " substr(a.text, f.start_offset + 1, f.end_offset - f.start_offset) = f.text"
+            " FROM figures f JOIN articles a ON a.id = f.article_id ORDER BY 1, 2"
+        ).fetchall()
+    assert stored == [
+        ("/a.txt", 0, 12000.0, 10800.0, 13200.0, "troops", None, True),
+        ("/a.txt", 1, 500.0, 475.0, 525.0, "officers", "darunter", True),
+    ]
+
+
 def test_known_inputs_groups_stored_raw_hashes_by_source(tmp_path):
     with write_connection(tmp_path / "k.duckdb") as con:
         write_batch(con, [row("/a.txt", "v1"), row("/a.txt", "v2", raw_hash="r-a2"), row("/b.txt", "b")], [], "r")
