@@ -43,7 +43,11 @@ def find_date_mentions(
     """
     found = [DateMention(f.start, f.end, f.date, f.precision) for f in find_all_dates(text, rules)]
     taken = [(d.start, d.end) for d in found]
-    for pattern, kind in _patterns(rules, vocab):
+    names, patterns = _patterns(rules, vocab)
+    has_names = names.search(text) is not None
+    for pattern, kind, needs_name in patterns:
+        if needs_name and not has_names:  # one scan for any month or day name spares four
+            continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -55,25 +59,26 @@ def find_date_mentions(
     return sorted(found, key=lambda d: d.start), taken
 
 
-def _patterns(rules: Rules, vocab: Vocabulary) -> tuple[tuple[re.Pattern[str], str], ...]:
+def _patterns(rules: Rules, vocab: Vocabulary) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str, bool], ...]]:
     return _compile(tuple(rules.months), tuple(vocab.weekdays), tuple(vocab.periods))
 
 
 @cache
 def _compile(
     month_names: tuple[str, ...], weekday_names: tuple[str, ...], period_words: tuple[str, ...]
-) -> tuple[tuple[re.Pattern[str], str], ...]:
+) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str, bool], ...]]:
+    """(any month or day name, ((pattern, kind, needs a name), ...))."""
     # Month and day names are capitalised in German and English; that keeps "may" the verb out.
     months = "|".join(sorted((m.capitalize() for m in month_names), key=len, reverse=True))
     weekdays = "|".join(sorted((w.capitalize() for w in weekday_names), key=len, reverse=True)) or "(?!)"
     periods = "|".join(sorted((re.escape(p) for p in period_words), key=len, reverse=True)) or "(?!)"
-    return (
-        (re.compile(rf"(?<![\w.])(?P<d>\d{{1,2}})\.?(?:st|nd|rd|th)?\s+(?P<mn>{months})\b"), "day_month"),
-        (re.compile(rf"\b(?P<mn>{months})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,]?\d)"), "day_month"),
-        (re.compile(r"(?<![\w.,])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\d)"), "day_month"),  # "am 24.10."
-        (re.compile(rf"(?i:\b(?P<period>{periods}))[\s-]+(?P<mn>{months})\b(?:\s+(?P<y>\d{{4}}))?"), "month"),
-        (re.compile(rf"(?i:\b(?:im|in|seit|since|bis|until|von|from)\s+)(?P<mn>{months})\b(?:\s+(?P<y>\d{{4}}))?"), "month"),
-        (re.compile(rf"\b(?P<wd>{weekdays})\b"), "weekday"),
+    return re.compile(rf"\b(?:{months}|{weekdays})"), (
+        (re.compile(rf"(?<![\w.])(?P<d>\d{{1,2}})\.?(?:st|nd|rd|th)?\s+(?P<mn>{months})\b"), "day_month", True),
+        (re.compile(rf"\b(?P<mn>{months})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,]?\d)"), "day_month", True),
+        (re.compile(r"(?<![\w.,])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\d)"), "day_month", False),  # "am 24.10."
+        (re.compile(rf"(?i:\b(?P<period>{periods}))[\s-]+(?P<mn>{months})\b(?:\s+(?P<y>\d{{4}}))?"), "month", True),
+        (re.compile(rf"(?i:\b(?:im|in|seit|since|bis|until|von|from)\s+)(?P<mn>{months})\b(?:\s+(?P<y>\d{{4}}))?"), "month", True),
+        (re.compile(rf"\b(?P<wd>{weekdays})\b"), "weekday", True),
     )
 
 

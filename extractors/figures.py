@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from .dates import DateMention, find_date_mentions
 from .intervals import interval, vague_interval
@@ -90,17 +89,27 @@ def _may_hold_figure(sentence: str, vocab: Vocabulary) -> bool:
     """A cheap test that skips most sentences: no digit, number word or vague amount, no figure."""
     if _DIGIT.search(sentence):
         return True
-    return any(_is_trigger(word, vocab) for word in set(_LETTERS.findall(sentence.casefold())))
+    words = set(_LETTERS.findall(sentence.casefold()))
+    exact, prefixes = _triggers(vocab)
+    if not words.isdisjoint(exact):
+        return True
+    # Glued German numbers ("zwölftausend") start like a number word; only those are parsed.
+    return any(number_word_value(w, vocab) is not None for w in words if w[:3] in prefixes)
 
 
-@lru_cache(maxsize=65536)
-def _is_trigger(word: str, vocab: Vocabulary) -> bool:
-    """A word without which a sentence holds no worded figure: a number word, a scale, a vague amount."""
-    return (
-        word in vocab.scales
-        or any(phrase.rsplit(None, 1)[-1] == word for phrase in vocab.vague)
-        or number_word_value(word, vocab) is not None
-    )
+_TRIGGERS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _triggers(vocab: Vocabulary) -> tuple[frozenset[str], frozenset[str]]:
+    """Words that can carry a worded figure (scales, vague words, number words), and their first letters."""
+    cached = _TRIGGERS.get(id(vocab))
+    if cached is None:
+        pieces = {*vocab.number_words, *vocab.word_multipliers, *vocab.word_fractions, *vocab.word_whole}
+        lone = {w for w in vocab.number_words if number_word_value(w, vocab) is None}  # "ein", "one"
+        exact = {*vocab.scales, *(p.rsplit(None, 1)[-1] for p in vocab.vague), *(pieces - lone)}
+        cached = frozenset(exact), frozenset(p[:3] for p in pieces)
+        _TRIGGERS[id(vocab)] = cached
+    return cached
 
 
 def _sentence_figures(
