@@ -17,7 +17,7 @@ from .intervals import interval, vague_interval
 from .numbers import NUMERAL, number_word_value, parse_number_word, parse_numeral
 from .records import Figure
 from .rules import Rules, load_rules
-from .sentences import split_sentences
+from .sentences import clause_end, clause_start, split_sentences
 from .vocabulary import Vocabulary, load_vocabulary
 
 # How far around an amount its wording is looked for, in words or characters.
@@ -26,10 +26,9 @@ LOOKBACK_WORDS = 8
 RATE_WINDOW_CHARS = 40
 HEDGE_WINDOW_CHARS = 40
 # People whom casualty verbs turn into casualties ("Soldaten ... getötet").
-PERSON_MEASURES = frozenset({"troops", "people", "civilians"})
+PERSON_MEASURES = frozenset({"troops", "officers", "generals", "people", "civilians"})
 CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "casualties"})
-# Where a clause ends: the verb after "und"/"and" belongs to the next figure ("... und 600 Panzer verloren").
-_CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:und|and|while|während|aber|but|sowie|whereas)\s", re.I)
+
 
 _TRANSPARENT = frozenset("-–«»\"„“”‘’'›‹")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|[^\w\s]")
@@ -394,7 +393,8 @@ def _read_figure(
         elif earlier and earlier[-1].measure and noun is None and earlier[-1].sentence == sentence:
             noun, measure, inherited = earlier[-1].noun, earlier[-1].measure, True
     if measure in PERSON_MEASURES or (inherited and measure in CASUALTY_MEASURES):
-        clause = sentence[_clause_start(sentence, prev_end, start) : _clause_end(sentence, noun_end, next_start)]
+        # The verb after "und"/"and" belongs to the next figure ("... und 600 Panzer verloren").
+        clause = sentence[clause_start(sentence, prev_end, start) : clause_end(sentence, noun_end, next_start)]
         measure = _casualty_measure(clause, vocab) or measure
     if noun and vocab.measure_of(noun) in ("killed", "wounded") and _coordinated_casualty(sentence, noun_end, measure, vocab):
         measure = "casualties"  # "3.000 Tote und Verwundete"
@@ -539,20 +539,6 @@ def _antecedent(after: str, vocab: Vocabulary) -> int | None:
         if stripped.casefold().startswith(phrase) and not stripped[len(phrase) : len(phrase) + 1].isalpha():
             return len(after) - len(stripped) + len(phrase)
     return None
-
-
-def _clause_start(sentence: str, floor: int, pos: int) -> int:
-    """Start of the clause holding `pos`, not before the previous figure (`floor`)."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, floor, pos)]
-    return breaks[-1] if breaks else floor
-
-
-def _clause_end(sentence: str, pos: int, next_start: int) -> int:
-    """End of the clause after `pos`: the last break before the next figure, or the sentence end."""
-    if next_start >= len(sentence):
-        return len(sentence)
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence, pos, next_start)]
-    return breaks[-1] if breaks else next_start
 
 
 def _coordinated_casualty(sentence: str, pos: int, measure: str, vocab: Vocabulary) -> bool:

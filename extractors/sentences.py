@@ -40,3 +40,21 @@ def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+# Where a clause ends inside a sentence: punctuation, or a coordinator that starts a new clause.
+CLAUSE_BREAK = re.compile(r"[,;:–]|\s(?:und|and|while|während|aber|but|sowie|whereas)\s", re.I)
+
+
+def clause_start(sentence: str, floor: int, pos: int) -> int:
+    """Start of the clause holding `pos`, not before `floor`."""
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(sentence, floor, pos)]
+    return breaks[-1] if breaks else floor
+
+
+def clause_end(sentence: str, pos: int, ceiling: int) -> int:
+    """End of the clause after `pos`: the last break before `ceiling`, or `ceiling` itself at the sentence end."""
+    if ceiling >= len(sentence):
+        return len(sentence)
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(sentence, pos, ceiling)]
+    return breaks[-1] if breaks else ceiling

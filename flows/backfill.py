@@ -25,6 +25,7 @@ from storage import (
     write_connection,
 )
 
+from .alerts import alerts_artifact, raise_alerts
 from .inputs import discover, read_article
 from .progress import progress_bar
 
@@ -42,6 +43,7 @@ class RunSummary:
     languages: dict[str, int]
     skipped: list[SkippedInput] = field(default_factory=list)
     seconds: float = 0.0
+    alerts: list[dict] = field(default_factory=list)  # alerts this run raised, newest first
 
 
 @task(name="ingest-batch", cache_policy=NO_CACHE)
@@ -79,11 +81,15 @@ def backfill(
         start_run(con, run_id, "backfill", [str(p) for p in paths])
         totals = write_batch(con, [], found.skipped, run_id)
     logger.info("%d files to read, %d skipped, into %s", len(found.files), len(found.skipped), db)
+    alerts: list[dict] = []
     try:
         with progress_bar(len(found.files), "backfill") as advance:
             for start in range(0, len(found.files), batch_size):
                 batch = found.files[start : start + batch_size]
-                totals = totals + ingest_batch(batch, db, run_id, lock_timeout)
+                counts = ingest_batch(batch, db, run_id, lock_timeout)
+                totals = totals + counts
+                if counts.stored or counts.duplicates:
+                    alerts += raise_alerts(db, run_id, lock_timeout)
                 advance(len(batch))
     except Exception as exc:
         _record_failure(db, run_id, len(found.files), totals, exc)
@@ -93,10 +99,11 @@ def backfill(
         languages = language_counts(con, run_id)
         skipped = skipped_inputs(con, run_id)
     logger.info(
-        "stored %d, duplicates %d, unchanged %d, skipped %d",
-        totals.stored, totals.duplicates, totals.unchanged, totals.skipped,
+        "stored %d, duplicates %d, unchanged %d, skipped %d, alerts %d",
+        totals.stored, totals.duplicates, totals.unchanged, totals.skipped, len(alerts),
     )
-    return RunSummary(run_id, db, len(found.files), totals, languages, skipped, time.monotonic() - started)
+    alerts_artifact(alerts)
+    return RunSummary(run_id, db, len(found.files), totals, languages, skipped, time.monotonic() - started, alerts)
 
 
 def _record_failure(db: str, run_id: str, files_seen: int, totals: BatchCounts, exc: Exception) -> None:

@@ -15,6 +15,7 @@ from extractors import (
     decode_bytes,
     extract_figures,
 )
+from extractors.claims import claims_from_figures
 from storage import ArticleRow, SkippedInput
 
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -90,6 +91,7 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
     figures = extract_figures(
         article.text, article.language, article.published, precision=article.published_precision or "day"
     )
+    claims = claims_from_figures(article.text, figures, article.published)
     return ArticleRow(
         source=path,
         format="html" if file.suffix.lower() in HTML_SUFFIXES else "text",
@@ -106,5 +108,6 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
         language_probability=article.language_probability,
         text=article.text,
         figures=tuple(figures),
+        claims=tuple(claims),
     )
 

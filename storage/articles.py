@@ -8,10 +8,11 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
+from .claims import CLAIM_COLUMNS, claim_records, next_claim_id
 from .database import scalar
 from .records import ArticleRow, BatchCounts, SkippedInput
 
-_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name != "figures"]
+_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name not in ("figures", "claims")]
 _FIGURE_COLUMNS = [
     "article_id", "position", "value", "low", "high", "vague", "qualifier", "text", "start_offset", "end_offset",
     "sentence", "noun", "measure", "unit", "rate", "part_of", "attribution", "date_hint",
@@ -72,6 +73,8 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
     next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM articles")
     new: list[dict] = []
     figures: list[dict] = []
+    claims: list[dict] = []
+    claim_id = next_claim_id(con)
     unchanged = duplicates = 0
     for row in rows:
         if (row.source, row.content_hash) in stored_pairs:
@@ -85,6 +88,8 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         record["run_id"] = run_id
         if record["duplicate_of"] is None:
             first_with_hash[row.content_hash] = next_id
+            claims.extend(claim_records(next_id, row.claims, claim_id))
+            claim_id += len(row.claims)
         else:
             duplicates += 1
         new.append(record)
@@ -94,6 +99,8 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         _insert_arrow(con, "articles", ["id", *_ARTICLE_COLUMNS, "duplicate_of", "ingested_at", "run_id"], new)
     if figures:
         _insert_arrow(con, "figures", _FIGURE_COLUMNS, figures)
+    if claims:
+        _insert_arrow(con, "claims", CLAIM_COLUMNS, claims)
     return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
 
 
@@ -138,6 +145,8 @@ _ARROW_TYPES = {
     "vague": pa.bool_(),
     "start_offset": pa.int32(),
     "end_offset": pa.int32(),
+    "figure_position": pa.int32(),
+    "claim_date": pa.date32(),
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from extractors import Figure
+from extractors.claims import Claim
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class ArticleRow:
     language_probability: float | None
     text: str
     figures: tuple[Figure, ...] = ()  # stored in the figures table, in the same transaction
+    claims: tuple[Claim, ...] = ()  # stored for originals only: a copy of a text is not another source
 
 
 @dataclass(frozen=True)

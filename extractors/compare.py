@@ -1,0 +1,115 @@
+"""Comparing two claims as ../shared/design/claims.md specifies: corroborates, revision,
+contradiction or not comparable, each with a one-line explanation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .concepts import Concepts
+
+CORROBORATES = "corroborates"
+REVISION = "revision"
+CONTRADICTION = "contradiction"
+NOT_COMPARABLE = "not_comparable"
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A claim as comparison needs it, with where it came from."""
+
+    id: int
+    article_id: int
+    story: str  # articles that share a story (an exact or near duplicate) are one source
+    subject: str | None
+    measure: str
+    scope: str | None
+    rate: str
+    value: float
+    low: float | None
+    high: float | None
+    vague: bool
+    text: str
+    actor: str | None
+    outlet: str | None
+    claim_date: dt.date | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject or '?'}/{self.measure}/{self.scope or '-'}/{self.rate}"
+
+    @property
+    def source(self) -> str:
+        """Who says it: the actor, else the outlet (or the article) that printed it unattributed."""
+        return self.actor or f"outlet:{self.outlet or self.article_id}"
+
+    def describe(self) -> str:
+        said = self.actor or "unattributed"
+        if self.outlet:
+            said = f"{said} via {self.outlet}"
+        return f'"{self.text}" ({said}, {self.claim_date or "undated"})'
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    severity: str | None  # "high", "medium", "low" for alerts; None otherwise
+    explanation: str
+
+
+def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) -> Verdict:
+    """What `new` says about `previous` (the older claim)."""
+    if (new.subject, new.measure) != (previous.subject, previous.measure):
+        return Verdict(NOT_COMPARABLE, None, "different subjects or measures")
+    if new.rate != previous.rate:
+        return Verdict(NOT_COMPARABLE, None, f"a {new.rate} figure and a {previous.rate} figure are not compared")
+    if new.story == previous.story:
+        return Verdict(NOT_COMPARABLE, None, "the same story: not an independent source")
+    relation = _scope_relation(new.scope, previous.scope, concepts)
+    key = new.key if relation == "same" else f"{new.subject}/{new.measure}"
+    versus = f"{new.describe()} vs {previous.describe()}"
+    if relation == "unrelated":
+        return Verdict(NOT_COMPARABLE, None, f"different places: {new.scope} and {previous.scope}")
+    if relation in ("new_is_part", "previous_is_part"):
+        part, whole = (new, previous) if relation == "new_is_part" else (previous, new)
+        if not (part.vague or whole.vague) and whole.high is not None and part.low is not None and part.low > whole.high:
+            return Verdict(CONTRADICTION, "high", f"contradiction: {key} — part ({part.scope}) exceeds the whole: {versus}")
+        return Verdict(NOT_COMPARABLE, None, f"{part.scope or 'part'} is part of {whole.scope or 'the whole'}")
+    if _overlap(new, previous):
+        if _within(new.value, previous) and _within(previous.value, new):
+            return Verdict(CORROBORATES, None, f"corroborates: {key} — {versus}")
+        return Verdict(REVISION, "low", f"revision: {key} — compatible, different figure: {versus}")
+    if new.vague or previous.vague:
+        return Verdict(NOT_COMPARABLE, None, f"a vague figure does not contradict on its own: {versus}")
+    if new.source == previous.source:
+        if new.high is not None and previous.low is not None and new.high < previous.low:
+            return Verdict(
+                CONTRADICTION, "medium", f"contradiction: {key} — same source, the total went down (correction?): {versus}"
+            )
+        return Verdict(REVISION, "low", f"revision: {key} — same source, updated figure: {versus}")
+    return Verdict(CONTRADICTION, "high", f"contradiction: {key} — {versus}")
+
+
+def _scope_relation(new: str | None, previous: str | None, concepts: Concepts) -> str:
+    """same | new_is_part | previous_is_part | unrelated. No place stated means the whole theatre."""
+    if new == previous:
+        return "same"
+    if new is None:
+        return "same" if not concepts.ancestors(previous) else "previous_is_part"
+    if previous is None:
+        return "same" if not concepts.ancestors(new) else "new_is_part"
+    if concepts.is_part_of(new, previous):
+        return "new_is_part"
+    if concepts.is_part_of(previous, new):
+        return "previous_is_part"
+    return "unrelated"
+
+
+def _overlap(a: StoredClaim, b: StoredClaim) -> bool:
+    below = a.low is not None and b.high is not None and a.low > b.high
+    above = b.low is not None and a.high is not None and b.low > a.high
+    return not (below or above)
+
+
+def _within(x: float, claim: StoredClaim) -> bool:
+    return (claim.low is None or x >= claim.low) and (claim.high is None or x <= claim.high)

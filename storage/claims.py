@@ -1,0 +1,145 @@
+"""Claims and alerts in DuckDB: candidate pairs found by one indexed join, alerts stored once per pair."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from extractors.compare import StoredClaim
+
+from .database import scalar
+
+CLAIM_COLUMNS = [
+    "id", "article_id", "figure_position", "subject", "measure", "scope", "rate", "key", "value", "low", "high",
+    "vague", "text", "sentence", "actor", "attribution", "claim_date",
+]
+# What comparison reads of a claim: the claim, its article's outlet and its story (copies are one story).
+_STORED = """
+    c.id, c.article_id, coalesce(a.duplicate_of, a.id)::VARCHAR AS story, c.subject, c.measure, c.scope, c.rate,
+    c.value, c.low, c.high, c.vague, c.text, c.actor, a.outlet, c.claim_date
+"""
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    id: int
+    kind: str
+    severity: str
+    key: str
+    new_claim_id: int
+    previous_claim_id: int
+    explanation: str
+
+
+def claim_records(article_id: int, claims, next_id: int) -> list[dict]:
+    """Rows for the claims table; `claims` are extractors.claims.Claim records."""
+    rows = []
+    for offset, claim in enumerate(claims):
+        rows.append({
+            "id": next_id + offset, "article_id": article_id, "figure_position": claim.position,
+            "subject": claim.subject, "measure": claim.measure, "scope": claim.scope, "rate": claim.rate,
+            "key": claim.key, "value": claim.value, "low": claim.low, "high": claim.high, "vague": claim.vague,
+            "text": claim.text, "sentence": claim.sentence, "actor": claim.actor, "attribution": claim.attribution,
+            "claim_date": claim.claim_date,
+        })
+    return rows
+
+
+def next_claim_id(con: duckdb.DuckDBPyConnection) -> int:
+    return scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM claims")
+
+
+def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, StoredClaim]]:
+    """Pairs (new claim not yet compared, other claim of the same subject, measure and rate) that might
+    conflict: pairs whose values sit inside each other's intervals corroborate and are left out here,
+    in the join, so the Python side sees only the few pairs that need a verdict."""
+    rows = con.execute(
+        f"""
+        WITH stored AS (SELECT {_STORED}, c.compared FROM claims c JOIN articles a ON a.id = c.article_id),
+        fresh AS (SELECT * FROM stored WHERE NOT compared)
+        SELECT n.*, o.*
+        FROM fresh n
+        JOIN stored o ON o.measure = n.measure AND o.subject IS NOT DISTINCT FROM n.subject AND o.rate = n.rate
+        WHERE o.id <> n.id AND o.story <> n.story
+          AND (o.compared OR o.id < n.id)  -- two new claims meet once
+          AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
+               AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
+        """
+    ).fetchall()
+    width = len(rows[0]) // 2 if rows else 0
+    return [(_stored(r[: width - 1]), _stored(r[width:-1])) for r in rows]
+
+
+def mark_compared(con: duckdb.DuckDBPyConnection) -> None:
+    """Every claim stored so far has met every other: the next comparison starts from the next batch."""
+    con.execute("UPDATE claims SET compared = true WHERE NOT compared")
+
+
+def insert_alerts(
+    con: duckdb.DuckDBPyConnection, alerts: list[tuple[str, str, str, int, int, str]], run_id: str
+) -> list[AlertRow]:
+    """Store (kind, severity, key, new id, previous id, explanation); a pair already alerted is skipped."""
+    if not alerts:
+        return []
+    known = set(
+        con.execute(
+            "SELECT new_claim_id, previous_claim_id FROM alerts WHERE new_claim_id IN (SELECT unnest(?::BIGINT[]))",
+            [[a[3] for a in alerts]],
+        ).fetchall()
+    )
+    next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM alerts")
+    now = dt.datetime.now(dt.timezone.utc)
+    stored = []
+    for kind, severity, key, new_id, previous_id, explanation in alerts:
+        if (new_id, previous_id) in known:
+            continue
+        known.add((new_id, previous_id))
+        con.execute(
+            "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [next_id, kind, severity, key, new_id, previous_id, explanation, now, run_id],
+        )
+        stored.append(AlertRow(next_id, kind, severity, key, new_id, previous_id, explanation))
+        next_id += 1
+    return stored
+
+
+def record_delivery(con: duckdb.DuckDBPyConnection, alert_id: int, target: str, ok: bool, attempts: int, error: str | None) -> None:
+    con.execute(
+        "INSERT INTO alert_deliveries VALUES (?, ?, ?, ?, ?, now())",
+        [alert_id, target, "delivered" if ok else "failed", attempts, error],
+    )
+
+
+def alert_details(con: duckdb.DuckDBPyConnection, since: dt.date | None = None, run_id: str | None = None) -> list[dict]:
+    """Alerts with both claims, newest first: the shape of `newsmon alerts --json` and of notifications."""
+    rows = con.execute(
+        """
+        SELECT al.id, al.kind, al.severity, al.explanation, al.key, al.created_at, al.run_id,
+               n.value, n.low, n.high, n.text, n.sentence, n.actor, n.published, n.article, n.outlet, n.claim_date,
+               p.value, p.low, p.high, p.text, p.sentence, p.actor, p.published, p.article, p.outlet, p.claim_date
+        FROM alerts al
+        JOIN claims_view n ON n.claim_id = al.new_claim_id
+        JOIN claims_view p ON p.claim_id = al.previous_claim_id
+        WHERE (?::DATE IS NULL OR al.created_at >= ?::DATE) AND (?::VARCHAR IS NULL OR al.run_id = ?)
+        ORDER BY al.id DESC
+        """,
+        [since, since, run_id, run_id],
+    ).fetchall()
+    side = ["value", "low", "high", "text", "sentence", "source", "published", "article", "outlet", "claim_date"]
+    out = []
+    for r in rows:
+        new, previous = dict(zip(side, r[7:17])), dict(zip(side, r[17:27]))
+        for claim in (new, previous):
+            for field in ("published", "claim_date"):
+                claim[field] = claim[field].isoformat() if claim[field] else None
+        out.append({
+            "id": r[0], "kind": r[1], "severity": r[2], "explanation": r[3], "key": r[4],
+            "created": r[5].isoformat(), "run_id": r[6], "new": new, "previous": previous,
+        })
+    return out
+
+
+def _stored(row: tuple) -> StoredClaim:
+    return StoredClaim(*row)
