@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures
+.PHONY: demo test install clean-demo bench-figures bench-claims
 
 install: $(STAMP)
 
@@ -31,3 +31,7 @@ clean-demo:
 ## bench-figures: precision/recall of figure extraction on the labelled sets and the seeds, and its speed
 bench-figures: $(STAMP)
 	$(BIN)/python bench/figures.py
+
+## bench-claims: time to compare 10,000 new claims with 1,000,000 stored ones (synthetic, fixed seed)
+bench-claims: $(STAMP)
+	$(BIN)/python bench/claims.py

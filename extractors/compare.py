@@ -90,6 +90,30 @@ def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) 
     return Verdict(CONTRADICTION, "high", f"contradiction: {key} — {versus}")
 
 
+def judge_pairs(
+    pairs: list[tuple[StoredClaim, StoredClaim]], concepts: Concepts, kinds: set[str]
+) -> list[tuple[Verdict, StoredClaim, StoredClaim]]:
+    """(verdict, new, previous) for the pairs whose verdict is one of `kinds`.
+
+    `previous` is the older claim (by claim date, then id). A new claim is reported once per earlier
+    source, against that source's latest claim: one outlier must not raise a thousand alerts.
+    """
+    latest: dict[tuple[int, str], tuple[Verdict, StoredClaim, StoredClaim]] = {}
+    for a, b in pairs:
+        new, previous = (a, b) if _order(a) > _order(b) else (b, a)
+        verdict = compare_claims(new, previous, concepts)
+        if verdict.kind not in kinds:
+            continue
+        slot = (new.id, previous.source)
+        if slot not in latest or _order(previous) > _order(latest[slot][2]):
+            latest[slot] = (verdict, new, previous)
+    return sorted(latest.values(), key=lambda v: (_order(v[1]), _order(v[2])))
+
+
+def _order(claim: StoredClaim) -> tuple[dt.date, int]:
+    return claim.claim_date or dt.date.min, claim.id
+
+
 def _scope_relation(new: str | None, previous: str | None, concepts: Concepts) -> str:
     """same | new_is_part | previous_is_part | unrelated. No place stated means the whole theatre."""
     if new == previous:

@@ -13,7 +13,7 @@ import httpx
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors.compare import CONTRADICTION, REVISION, compare_claims
+from extractors.compare import CONTRADICTION, REVISION, judge_pairs
 from extractors.concepts import load_concepts
 from storage import write_connection
 from storage.claims import alert_details, insert_alerts, mark_compared, pending_pairs, record_delivery
@@ -41,14 +41,8 @@ def raise_alerts(db: str, run_id: str, lock_timeout: float | None = None) -> lis
     with write_connection(db, lock_timeout) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            found = []
-            for a, b in pending_pairs(con):
-                # `previous` is the older claim: by the date it refers to, then by storage order.
-                new, previous = (a, b) if (_date(a), a.id) > (_date(b), b.id) else (b, a)
-                verdict = compare_claims(new, previous, concepts)
-                if verdict.kind in kinds:
-                    found.append((verdict.kind, verdict.severity, new.key, new.id, previous.id, verdict.explanation))
-            stored = insert_alerts(con, found, run_id)
+            judged = judge_pairs(pending_pairs(con), concepts, kinds)
+            stored = insert_alerts(con, judged, run_id)
             mark_compared(con)
             con.execute("COMMIT")
         except BaseException:
@@ -116,9 +110,3 @@ def alerts_artifact(alerts: list[dict]) -> None:
         key="newsmon-alerts",
         description=f"{len(alerts)} alerts raised by this run",
     )
-
-
-def _date(claim):
-    import datetime as dt
-
-    return claim.claim_date or dt.date.min

@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     figures.add_argument("--json", action="store_true", help="a JSON array, one object per figure")
     figures.set_defaults(run=_figures)
 
+    alerts = commands.add_parser("alerts", help="list the alerts raised so far, newest first")
+    alerts.add_argument("--db", help=db_help)
+    alerts.add_argument("--since", type=_date_arg, help="only alerts raised on or after this date (YYYY-MM-DD)")
+    alerts.add_argument("--json", action="store_true", help="a JSON array, one object per alert")
+    alerts.set_defaults(run=_alerts)
+
     sql = commands.add_parser("sql", help="run a query on a read-only connection")
     sql.add_argument("query")
     sql.add_argument("--db", help=db_help)
@@ -180,6 +186,41 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _number(x: float) -> str:
     return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+
+
+def _date_arg(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+_ALERT_SIDE = ("value", "low", "high", "text", "sentence", "source", "published", "article")
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from storage import default_db_path, read_connection
+    from storage.claims import alert_details
+
+    with read_connection(args.db or default_db_path()) as con:
+        alerts = alert_details(con, since=args.since)
+    if args.json:
+        shaped = [
+            {
+                "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
+                "new": {k: a["new"][k] for k in _ALERT_SIDE}, "previous": {k: a["previous"][k] for k in _ALERT_SIDE},
+            }
+            for a in alerts
+        ]
+        print(json.dumps(shaped, ensure_ascii=False, indent=2))
+        return 0
+    for a in alerts:
+        print(f"[{a['severity']}] {a['explanation']}")
+        print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
+    print(f"{len(alerts)} alerts")
+    return 0
 
 
 def _sql(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ import duckdb
 
 from extractors.compare import StoredClaim
 
+from .bulk import insert_rows
 from .database import scalar
 
 CLAIM_COLUMNS = [
@@ -20,6 +22,9 @@ _STORED = """
     c.id, c.article_id, coalesce(a.duplicate_of, a.id)::VARCHAR AS story, c.subject, c.measure, c.scope, c.rate,
     c.value, c.low, c.high, c.vague, c.text, c.actor, a.outlet, c.claim_date
 """
+
+
+ALERT_COLUMNS = ["id", "kind", "severity", "key", "new_claim_id", "previous_claim_id", "explanation"]
 
 
 @dataclass(frozen=True)
@@ -52,20 +57,33 @@ def next_claim_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, StoredClaim]]:
-    """Pairs (new claim not yet compared, other claim of the same subject, measure and rate) that might
-    conflict: pairs whose values sit inside each other's intervals corroborate and are left out here,
-    in the join, so the Python side sees only the few pairs that need a verdict."""
+    """Pairs (newer claim, older claim) of the same subject, measure and rate, one of them not yet
+    compared, that might conflict. Done in one join: pairs whose values sit inside each other's
+    intervals corroborate and are left out, vague pairs never conflict, copies of one story are one
+    source; and of each earlier source only its latest such claim per place is kept, so the Python side
+    judges a few pairs, not a million."""
     rows = con.execute(
         f"""
         WITH stored AS (SELECT {_STORED}, c.compared FROM claims c JOIN articles a ON a.id = c.article_id),
-        fresh AS (SELECT * FROM stored WHERE NOT compared)
-        SELECT n.*, o.*
-        FROM fresh n
-        JOIN stored o ON o.measure = n.measure AND o.subject IS NOT DISTINCT FROM n.subject AND o.rate = n.rate
-        WHERE o.id <> n.id AND o.story <> n.story
-          AND (o.compared OR o.id < n.id)  -- two new claims meet once
-          AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
-               AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
+        pairs AS (
+            SELECT CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN n.id ELSE o.id END AS newer,
+                   CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older
+            FROM stored n
+            JOIN stored o ON o.measure = n.measure AND o.subject IS NOT DISTINCT FROM n.subject AND o.rate = n.rate
+            WHERE NOT n.compared AND o.id <> n.id AND o.story <> n.story
+              AND (o.compared OR o.id < n.id)  -- two new claims meet once
+              AND NOT (n.vague AND o.vague)
+              AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
+                   AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
+        )
+        SELECT w.*, p.*
+        FROM pairs
+        JOIN stored w ON w.id = pairs.newer
+        JOIN stored p ON p.id = pairs.older
+        QUALIFY row_number() OVER (
+            PARTITION BY w.id, coalesce(p.actor, 'outlet:' || coalesce(p.outlet, p.article_id::VARCHAR)), p.scope, p.vague
+            ORDER BY p.claim_date DESC NULLS LAST, p.id DESC
+        ) = 1
         """
     ).fetchall()
     width = len(rows[0]) // 2 if rows else 0
@@ -77,31 +95,28 @@ def mark_compared(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE claims SET compared = true WHERE NOT compared")
 
 
-def insert_alerts(
-    con: duckdb.DuckDBPyConnection, alerts: list[tuple[str, str, str, int, int, str]], run_id: str
-) -> list[AlertRow]:
-    """Store (kind, severity, key, new id, previous id, explanation); a pair already alerted is skipped."""
-    if not alerts:
+def insert_alerts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) -> list[AlertRow]:
+    """Store (verdict, new, previous) triples as alerts; a pair already alerted is skipped."""
+    if not judged:
         return []
     known = set(
         con.execute(
             "SELECT new_claim_id, previous_claim_id FROM alerts WHERE new_claim_id IN (SELECT unnest(?::BIGINT[]))",
-            [[a[3] for a in alerts]],
+            [sorted({new.id for _, new, _ in judged})],
         ).fetchall()
     )
     next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM alerts")
     now = dt.datetime.now(dt.timezone.utc)
-    stored = []
-    for kind, severity, key, new_id, previous_id, explanation in alerts:
-        if (new_id, previous_id) in known:
+    stored: list[AlertRow] = []
+    for verdict, new, previous in judged:
+        if (new.id, previous.id) in known:
             continue
-        known.add((new_id, previous_id))
-        con.execute(
-            "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [next_id, kind, severity, key, new_id, previous_id, explanation, now, run_id],
+        known.add((new.id, previous.id))
+        stored.append(
+            AlertRow(next_id + len(stored), verdict.kind, verdict.severity, new.key, new.id, previous.id, verdict.explanation)
         )
-        stored.append(AlertRow(next_id, kind, severity, key, new_id, previous_id, explanation))
-        next_id += 1
+    rows = [{**dataclasses.asdict(a), "created_at": now, "run_id": run_id} for a in stored]
+    insert_rows(con, "alerts", [*ALERT_COLUMNS, "created_at", "run_id"], rows)
     return stored
 
 
@@ -117,8 +132,8 @@ def alert_details(con: duckdb.DuckDBPyConnection, since: dt.date | None = None, 
     rows = con.execute(
         """
         SELECT al.id, al.kind, al.severity, al.explanation, al.key, al.created_at, al.run_id,
-               n.value, n.low, n.high, n.text, n.sentence, n.actor, n.published, n.article, n.outlet, n.claim_date,
-               p.value, p.low, p.high, p.text, p.sentence, p.actor, p.published, p.article, p.outlet, p.claim_date
+               n.value, n.low, n.high, n.text, n.sentence, coalesce(n.actor, n.outlet), n.published, n.article, n.outlet, n.claim_date,
+               p.value, p.low, p.high, p.text, p.sentence, coalesce(p.actor, p.outlet), p.published, p.article, p.outlet, p.claim_date
         FROM alerts al
         JOIN claims_view n ON n.claim_id = al.new_claim_id
         JOIN claims_view p ON p.claim_id = al.previous_claim_id

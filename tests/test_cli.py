@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import FIXTURES, SAMPLES
 
 from flows.cli import main
 
@@ -85,6 +85,24 @@ def test_figures_table_and_errors():
     assert out.returncode == 0 and "figures" in out.stdout.splitlines()[-1]
     out = run("figures", str(SAMPLES / "exports" / "feed-export.json"))
     assert out.returncode == 2 and "unsupported file type" in out.stderr
+
+
+def test_alerts_json_shape_and_since(tmp_path):
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a01-nordkurier-de.txt", "a03-bergpost-de.txt"):
+        shutil.copy(FIXTURES / "claims" / name, folder / name)
+    db = str(tmp_path / "alerts.duckdb")
+    assert run("backfill", str(folder), "--db", db).returncode == 0
+    alerts = json.loads(run("alerts", "--db", db, "--json").stdout)
+    side = ["value", "low", "high", "text", "sentence", "source", "published", "article"]
+    assert [list(a) for a in alerts] == [["kind", "severity", "explanation", "key", "new", "previous"]]
+    assert list(alerts[0]["new"]) == side and list(alerts[0]["previous"]) == side
+    assert alerts[0]["new"]["article"].endswith("a03-bergpost-de.txt") and alerts[0]["previous"]["published"] == "2024-11-02"
+    assert json.loads(run("alerts", "--db", db, "--json", "--since", "2999-01-01").stdout) == []
+    assert "1 alerts" in run("alerts", "--db", db).stdout
 
 
 def test_clean_refuses_unsupported_files():

@@ -1,0 +1,141 @@
+"""Claims and alerts end to end: the real backfill flow, real DuckDB files, webhooks on 127.0.0.1."""
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from flows.backfill import backfill
+from storage import read_connection
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
+ARTICLES = FIXTURES / "claims"
+# The contradictions written into tests/fixtures/claims, as (newer article, older article, severity).
+DESIGNED = {
+    ("a03", "a01", "high"),    # Moscow "höchstens 1.500" vs Ukraine "mindestens 11.000" (de vs de)
+    ("a03", "a02", "high"),    # ... vs the Pentagon "about 12,000" (de vs en)
+    ("a05", "a03", "high"),    # at least 5,000 in Kursk, a part of Russia, vs at most 1,500 in all Russia
+    ("a05", "a04", "high"),    # Kursk: at least 5,000 (Seoul) vs up to 3,000 (Kyiv)
+    ("a08", "a06", "high"),    # shells: 200,000 (Moscow) vs more than five million (Seoul)
+    ("a10", "a09", "medium"),  # Kyiv lowers its own count of the killed: 1,200 -> 300
+}
+
+
+def query(db, sql, params=None):
+    with read_connection(db) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def alert_pairs(db):
+    rows = query(
+        db,
+        "SELECT n.article, p.article, a.severity, a.kind FROM alerts a"
+        " JOIN claims_view n ON n.claim_id = a.new_claim_id JOIN claims_view p ON p.claim_id = a.previous_claim_id",
+    )
+    assert all(kind == "contradiction" for *_, kind in rows)
+    return {(Path(n).name[:3], Path(p).name[:3], severity) for n, p, severity, _ in rows}
+
+
+def test_seeds_raise_no_contradiction_and_show_the_corroborations(seeds, tmp_path):
+    db = str(tmp_path / "seeds.duckdb")
+    summary = backfill([str(seeds)], db=db)
+    assert summary.alerts == [] and query(db, "SELECT count(*) FROM alerts") == [(0,)]
+    corroborated = query(
+        db,
+        "SELECT c.measure, regexp_extract(c.article, '(\\d{3})_', 1), regexp_extract(o.article, '(\\d{3})_', 1)"
+        " FROM corroborations_view v"
+        " JOIN claims_view c ON c.claim_id = v.claim_id JOIN claims_view o ON o.claim_id = v.corroborated_by",
+    )
+    # 003 and 004 both say 500 officers and three generals; "mindestens 11.000" and "etwa 12.000" agree.
+    assert {(m, *sorted((a, b))) for m, a, b in corroborated} == {
+        ("officers", "003", "004"), ("generals", "003", "004"), ("troops", "003", "004")
+    }
+
+
+def test_own_articles_raise_exactly_the_designed_contradictions_once(tmp_path):
+    db = str(tmp_path / "claims.duckdb")
+    first = backfill([str(ARTICLES)], db=db)
+    assert alert_pairs(db) == DESIGNED
+    assert len(first.alerts) == len(DESIGNED)
+    again = backfill([str(ARTICLES)], db=db)  # re-running fires nothing new
+    assert again.alerts == [] and query(db, "SELECT count(*) FROM alerts") == [(len(DESIGNED),)]
+    # a copy of a01 under another outlet's name is stored as a duplicate and makes no claims of its own
+    assert query(db, "SELECT count(*) FROM claims_view WHERE article LIKE '%a11-%'") == [(0,)]
+
+
+def test_articles_arriving_in_two_runs_compare_old_with_new(tmp_path):
+    db = str(tmp_path / "two.duckdb")
+    early, late = tmp_path / "early", tmp_path / "late"
+    early.mkdir(), late.mkdir()
+    for name in ("a01-nordkurier-de.txt", "a02-harbor-post-en.txt"):
+        shutil.copy(ARTICLES / name, early / name)
+    shutil.copy(ARTICLES / "a03-bergpost-de.txt", late / "a03-bergpost-de.txt")
+    assert backfill([str(early)], db=db).alerts == []
+    assert len(backfill([str(late)], db=db).alerts) == 2  # against both stored claims
+    assert {(n, p) for n, p, _ in alert_pairs(db)} == {("a03", "a01"), ("a03", "a02")}
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802 - the http.server API
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Receiver.received.append((self.headers["Content-Type"], json.loads(body)))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook():
+    _Receiver.received = []
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", _Receiver.received
+    server.shutdown()
+
+
+def test_webhooks_receive_each_alert_and_failures_are_recorded(tmp_path, webhook, monkeypatch):
+    url, received = webhook
+    dead = "http://127.0.0.1:9/nothing-listens-here"
+    monkeypatch.setenv("NEWSMON_WEBHOOKS", f"{url}, {dead}")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a01-nordkurier-de.txt", "a03-bergpost-de.txt"):
+        shutil.copy(ARTICLES / name, folder / name)
+    db = str(tmp_path / "hook.duckdb")
+    summary = backfill([str(folder)], db=db)
+    assert len(summary.alerts) == 1 and len(received) == 1
+    content_type, alert = received[0]
+    assert content_type == "application/json"
+    assert alert["kind"] == "contradiction" and alert["key"] == "north_korea/troops/russia/total"
+    assert alert["new"]["value"] == 1500 and alert["previous"]["low"] == 11000
+    assert alert["new"]["source"] == "russia" and alert["previous"]["source"] == "ukraine"
+    assert alert["explanation"].startswith("contradiction: ")
+    deliveries = query(db, "SELECT target, status, attempts, error IS NULL FROM alert_deliveries ORDER BY status")
+    assert deliveries == [(url, "delivered", 1, True), (dead, "failed", 3, False)]
+    assert query(db, "SELECT count(*) FROM alerts") == [(1,)]  # a dead webhook loses nothing
+
+
+def test_the_run_gets_a_table_artifact_of_its_alerts(tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a01-nordkurier-de.txt", "a03-bergpost-de.txt"):
+        shutil.copy(ARTICLES / name, folder / name)
+    summary = backfill([str(folder)], db=str(tmp_path / "art.duckdb"))
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id]))
+        )
+    assert [a.key for a in artifacts] == ["newsmon-alerts"]
+    rows = json.loads(artifacts[0].data)
+    assert len(rows) == 1 and rows[0]["kind"] == "contradiction" and "höchstens 1.500" in rows[0]["explanation"]
