@@ -16,6 +16,7 @@ from extractors import (
     extract_figures,
 )
 from extractors.claims import claims_from_figures
+from extractors.minhash import minhash_signature
 from storage import ArticleRow, SkippedInput
 
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -109,5 +110,6 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
         text=article.text,
         figures=tuple(figures),
         claims=tuple(claims),
+        signature=minhash_signature(article.text),
     )
 

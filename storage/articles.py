@@ -10,9 +10,10 @@ import duckdb
 from .bulk import insert_rows
 from .claims import CLAIM_COLUMNS, claim_records, next_claim_id
 from .database import scalar
+from .stories import assign_stories
 from .records import ArticleRow, BatchCounts, SkippedInput
 
-_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name not in ("figures", "claims")]
+_ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name not in ("figures", "claims", "signature")]
 _FIGURE_COLUMNS = [
     "article_id", "position", "value", "low", "high", "vague", "qualifier", "text", "start_offset", "end_offset",
     "sentence", "noun", "measure", "unit", "rate", "part_of", "attribution", "date_hint",
@@ -74,6 +75,7 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
     new: list[dict] = []
     figures: list[dict] = []
     claims: list[dict] = []
+    fingerprinted: list = []
     claim_id = next_claim_id(con)
     unchanged = duplicates = 0
     for row in rows:
@@ -93,6 +95,8 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         else:
             duplicates += 1
         new.append(record)
+        if row.signature is not None:
+            fingerprinted.append((next_id, row.signature, record["duplicate_of"]))
         figures.extend(_figure_records(next_id, row))
         next_id += 1
     if new:
@@ -101,6 +105,7 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         insert_rows(con, "figures", _FIGURE_COLUMNS, figures)
     if claims:
         insert_rows(con, "claims", CLAIM_COLUMNS, claims)
+    assign_stories(con, fingerprinted)
     return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
 
 

@@ -25,6 +25,9 @@ _ARROW_TYPES = {
     "new_claim_id": pa.int64(),
     "previous_claim_id": pa.int64(),
     "created_at": pa.timestamp("us", tz="UTC"),
+    "signature": pa.list_(pa.uint32()),
+    "story_id": pa.int64(),
+    "similarity": pa.float64(),
 }
 
 

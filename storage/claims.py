@@ -17,9 +17,9 @@ CLAIM_COLUMNS = [
     "id", "article_id", "figure_position", "subject", "measure", "scope", "rate", "key", "value", "low", "high",
     "vague", "text", "sentence", "actor", "attribution", "claim_date",
 ]
-# What comparison reads of a claim: the claim, its article's outlet and its story (copies are one story).
+# What comparison reads of a claim: the claim, its article's outlet and its story (near-duplicates are one story).
 _STORED = """
-    c.id, c.article_id, coalesce(a.duplicate_of, a.id)::VARCHAR AS story, c.subject, c.measure, c.scope, c.rate,
+    c.id, c.article_id, coalesce(st.story_id, a.duplicate_of, a.id)::VARCHAR AS story, c.subject, c.measure, c.scope, c.rate,
     c.value, c.low, c.high, c.vague, c.text, c.actor, a.outlet, c.claim_date
 """
 
@@ -64,7 +64,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
     judges a few pairs, not a million."""
     rows = con.execute(
         f"""
-        WITH stored AS (SELECT {_STORED}, c.compared FROM claims c JOIN articles a ON a.id = c.article_id),
+        WITH stored AS (SELECT {_STORED}, c.compared FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN stories st ON st.article_id = a.id),
         pairs AS (
             SELECT CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN n.id ELSE o.id END AS newer,
                    CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from extractors import Figure
 from extractors.claims import Claim
@@ -29,6 +31,7 @@ class ArticleRow:
     text: str
     figures: tuple[Figure, ...] = ()  # stored in the figures table, in the same transaction
     claims: tuple[Claim, ...] = ()  # stored for originals only: a copy of a text is not another source
+    signature: np.ndarray | None = field(default=None, compare=False)  # MinHash of the body, for stories
 
 
 @dataclass(frozen=True)
