@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from .concepts import Concepts, load_concepts, matches
 from .records import Figure
 from .sentences import clause_end, clause_start, split_sentences
 
-# Measures that are compared across articles; durations, distances, weights and shares are not tracked.
-UNTRACKED_MEASURES = frozenset({"duration", "distance", "weight", "percent"})
+# A subject named before the figure counts when it is this close ("Kim Jong-un schickt mindestens 11.000").
+SUBJECT_BEFORE_CHARS = 100
 # A subject named after the figure belongs to it when it follows this closely ("Soldaten von Nordkorea").
 ATTACHED_CHARS = 25
 # A place is the scope only after a preposition of place, up to two words before it ("in die Region Kursk").
@@ -58,19 +57,19 @@ def claims_from_figures(
     """A claim for every figure whose measure is tracked, in the article `text` the figures came from."""
     concepts = concepts or load_concepts()
     sentences = split_sentences(text)
-    article_subject = _dominant_subject(text, concepts)
     claims: list[Claim] = []
     for position, figure in enumerate(figures):
-        if not figure.measure or figure.measure in UNTRACKED_MEASURES:
+        if figure.measure not in concepts.tracked:
             continue
         sentence_start = text.rfind(figure.sentence, 0, figure.start + len(figure.sentence))
         offset = figure.start - max(sentence_start, 0)  # where the figure stands in its sentence
-        subject = _subject(figure, offset, concepts, claims) or article_subject
+        subject = _subject(figure, offset, concepts, claims)
         claims.append(
             Claim(
                 position=position,
                 subject=subject,
-                measure=figure.measure,
+                # amounts of money compare only in one currency: money_usd, money_eur ...
+                measure=f"money_{figure.unit.casefold()}" if figure.measure == "money" and figure.unit else figure.measure,
                 scope=_scope(figure.sentence, offset, figure.end - figure.start, concepts),
                 rate=figure.rate or "total",
                 value=figure.value,
@@ -88,8 +87,9 @@ def claims_from_figures(
 
 
 def _subject(figure: Figure, offset: int, concepts: Concepts, earlier: list[Claim]) -> str | None:
-    """In the figure's own words first ("nordkoreanische Soldaten"), then the nearest name before it
-    in the sentence, then after it; names inside the attribution ("Kyiv says") are the source, not the subject."""
+    """In the figure's own words first ("nordkoreanische Soldaten"), then the nearest name shortly before
+    it in the sentence, then one attached after it; names inside the attribution ("Kyiv says") are the
+    source, not the subject. None otherwise: a figure about nobody named is stored, never compared."""
     own = matches(concepts.subjects, figure.text)
     if own:
         return own[0][0]
@@ -98,7 +98,7 @@ def _subject(figure: Figure, offset: int, concepts: Concepts, earlier: list[Clai
     sentence = figure.sentence
     quoted = _attribution_span(sentence, figure.attribution)
     found = [m for m in matches(concepts.subjects, sentence) if not (quoted[0] <= m[1] < quoted[1])]
-    before = [m for m in found if m[2] <= offset]
+    before = [m for m in found if m[2] <= offset and offset - m[2] <= SUBJECT_BEFORE_CHARS]
     if before:
         return before[-1][0]
     # After the figure only as part of its noun phrase: "8.000 Soldaten von Nordkorea-Diktator Kim".
@@ -140,11 +140,6 @@ def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, concepts
         if found:
             return found[-1][0]
     return None
-
-
-def _dominant_subject(text: str, concepts: Concepts) -> str | None:
-    counts = Counter(concept for concept, _, _ in matches(concepts.subjects, text))
-    return counts.most_common(1)[0][0] if counts else None
 
 
 def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """Subjects, places and actors with their German and English aliases, from data/concepts/*.toml.
 
 A user's watchlist file ($NEWSMON_WATCHLIST) adds aliases, new subjects, places (with `part_of`)
-and actors under the same section names: [subjects.x], [places.x], [actors.x].
+and actors under the same section names: [subjects.x], [places.x], [actors.x]; and tracked measures
+under [measures] tracked = [...].
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Concepts:
     actor_aliases: re.Pattern[str]
     actor_speakers: re.Pattern[str]
     parents: dict[str, str]  # place -> the place it is part of
+    tracked: frozenset[str]  # measures that make claims
 
     def ancestors(self, place: str) -> list[str]:
         """The places `place` lies in, nearest first: kursk -> [russia]."""
@@ -49,11 +51,13 @@ def load_concepts(watchlist: str | None = None) -> Concepts:
 def _load(watchlist: str) -> Concepts:
     folder = resources.files("extractors") / "data" / "concepts"
     tables = {name: tomllib.loads((folder / f"{name}.toml").read_text("utf-8")) for name in _SECTIONS}
+    tracked = set(tomllib.loads((folder / "measures.toml").read_text("utf-8"))["tracked"])
     if watchlist:
         try:
             extra = tomllib.loads(Path(watchlist).read_text("utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ValueError(f"cannot read watchlist {watchlist}: {exc}") from exc
+        tracked.update(extra.get("measures", {}).get("tracked", []))
         for name in _SECTIONS:
             for concept, entry in extra.get(name, {}).items():
                 merged = tables[name].setdefault(concept, {})
@@ -65,6 +69,7 @@ def _load(watchlist: str) -> Concepts:
         actor_aliases=_pattern({c: e.get("aliases", []) for c, e in tables["actors"].items()}),
         actor_speakers=_pattern({c: e.get("speakers", []) for c, e in tables["actors"].items()}),
         parents={c: e["part_of"] for c, e in tables["places"].items() if e.get("part_of")},
+        tracked=frozenset(tracked),
     )
 
 

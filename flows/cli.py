@@ -98,7 +98,12 @@ def _summary_text(summary, wall_seconds: float) -> str:
         f"  already stored    {c.unchanged}",
         f"  skipped           {c.skipped}",
         f"  languages         {languages}",
+        f"  alerts            {len(summary.alerts)}",
     ]
+    for alert in summary.alerts[:5]:
+        lines.append(f"    {alert['explanation']}")
+    if len(summary.alerts) > 5:
+        lines.append(f"    ... and {len(summary.alerts) - 5} more: newsmon alerts --db {summary.db}")
     for item in summary.skipped[:10]:
         lines.append(f"    skipped {item.source}: {item.reason}")
     if len(summary.skipped) > 10:

@@ -71,6 +71,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
             FROM stored n
             JOIN stored o ON o.measure = n.measure AND o.subject IS NOT DISTINCT FROM n.subject AND o.rate = n.rate
             WHERE NOT n.compared AND o.id <> n.id AND o.story <> n.story
+              AND n.subject IS NOT NULL  -- a figure about nobody we know is stored, never compared
               AND (o.compared OR o.id < n.id)  -- two new claims meet once
               AND NOT (n.vague AND o.vague)
               AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)

@@ -139,3 +139,11 @@ def test_the_run_gets_a_table_artifact_of_its_alerts(tmp_path):
     assert [a.key for a in artifacts] == ["newsmon-alerts"]
     rows = json.loads(artifacts[0].data)
     assert len(rows) == 1 and rows[0]["kind"] == "contradiction" and "höchstens 1.500" in rows[0]["explanation"]
+
+
+def test_a_hundred_unrelated_news_pages_raise_no_alert(shared, tmp_path):
+    """Pages about other stories name no watched subject next to their figures: nothing to compare."""
+    db = str(tmp_path / "eval.duckdb")
+    summary = backfill([str(shared / "eval" / "plaintext")], db=db)
+    assert summary.counts.stored == 100 and summary.alerts == []
+    assert query(db, "SELECT count(*) FROM figures")[0][0] > 500
