@@ -147,3 +147,31 @@ def test_a_hundred_unrelated_news_pages_raise_no_alert(shared, tmp_path):
     summary = backfill([str(shared / "eval" / "plaintext")], db=db)
     assert summary.counts.stored == 100 and summary.alerts == []
     assert query(db, "SELECT count(*) FROM figures")[0][0] > 500
+
+
+def test_each_contradiction_is_a_prefect_event(tmp_path):
+    """Users attach Prefect Automations to `newsmon.claim.contradiction`; the event carries both claims."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter
+    from prefect.types._datetime import now
+
+    started = now("UTC")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a01-nordkurier-de.txt", "a03-bergpost-de.txt"):
+        shutil.copy(ARTICLES / name, folder / name)
+    backfill([str(folder)], db=str(tmp_path / "events.duckdb"))
+    wanted = EventFilter(event=EventNameFilter(name=["newsmon.claim.contradiction"]), occurred=EventOccurredFilter(since=started))
+    events = []
+    with get_client(sync_client=True) as client:
+        for _ in range(40):  # events are sent in the background: give them a moment to arrive
+            events = client.read_events(filter=wanted, limit=50).events  # the server caps pages at 50
+            if events:
+                break
+            time.sleep(0.25)
+    assert len(events) == 1
+    event = events[0]
+    assert event.resource.id == "newsmon.claim.north_korea/troops/russia/total"
+    assert event.payload["new"]["value"] == 1500 and event.payload["previous"]["low"] == 11000
