@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures bench-claims
+.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe
 
 install: $(STAMP)
 
@@ -35,3 +35,7 @@ bench-figures: $(STAMP)
 ## bench-claims: time to compare 10,000 new claims with 1,000,000 stored ones (synthetic, fixed seed)
 bench-claims: $(STAMP)
 	$(BIN)/python bench/claims.py
+
+## bench-dedupe: near-duplicate precision/recall against exact all-pairs Jaccard, and lookup cost at scale
+bench-dedupe: $(STAMP)
+	$(BIN)/python bench/dedupe.py
