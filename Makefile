@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe
+.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe bench-clean
 
 install: $(STAMP)
 
@@ -39,3 +39,7 @@ bench-claims: $(STAMP)
 ## bench-dedupe: near-duplicate precision/recall against exact all-pairs Jaccard, and lookup cost at scale
 bench-dedupe: $(STAMP)
 	$(BIN)/python bench/dedupe.py
+
+## bench-clean: the three extraction scorers of ../shared/eval against the project's cleaner
+bench-clean: $(STAMP)
+	PYTHON=$(CURDIR)/$(BIN)/python bench/clean.sh
