@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from .dates import DateMention, find_date_mentions
 from .intervals import interval, vague_interval
@@ -96,19 +97,13 @@ def _may_hold_figure(sentence: str, vocab: Vocabulary) -> bool:
     return any(number_word_value(w, vocab) is not None for w in words if w[:3] in prefixes)
 
 
-_TRIGGERS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-
-
+@cache  # one per vocabulary (vocabularies hash by identity)
 def _triggers(vocab: Vocabulary) -> tuple[frozenset[str], frozenset[str]]:
     """Words that can carry a worded figure (scales, vague words, number words), and their first letters."""
-    cached = _TRIGGERS.get(id(vocab))
-    if cached is None:
-        pieces = {*vocab.number_words, *vocab.word_multipliers, *vocab.word_fractions, *vocab.word_whole}
-        lone = {w for w in vocab.number_words if number_word_value(w, vocab) is None}  # "ein", "one"
-        exact = {*vocab.scales, *(p.rsplit(None, 1)[-1] for p in vocab.vague), *(pieces - lone)}
-        cached = frozenset(exact), frozenset(p[:3] for p in pieces)
-        _TRIGGERS[id(vocab)] = cached
-    return cached
+    pieces = {*vocab.number_words, *vocab.word_multipliers, *vocab.word_fractions, *vocab.word_whole}
+    lone = {w for w in vocab.number_words if number_word_value(w, vocab) is None}  # "ein", "one"
+    exact = {*vocab.scales, *(p.rsplit(None, 1)[-1] for p in vocab.vague), *(pieces - lone)}
+    return frozenset(exact), frozenset(p[:3] for p in pieces)
 
 
 def _sentence_figures(
@@ -195,7 +190,6 @@ def _word_numbers(sentence: str, vocab: Vocabulary) -> list[_Amount]:
     found: list[_Amount] = []
     patterns = _word_patterns(vocab)
     for m in patterns.run.finditer(sentence):
-        words = re.split(r"[\s-]+", m.group(0))
         value = _run_value(m.group(0), vocab)
         if value is not None:
             found.append(_Amount(m.start(), m.end(), value, _word_granularity(value)))
@@ -227,43 +221,31 @@ class _WordPatterns:
     lead: re.Pattern[str]  # "eine halbe" / "half a" right before a scale word
 
 
-_WORD_PATTERNS: dict[int, _WordPatterns] = {}
-
-
+@cache
 def _word_patterns(vocab: Vocabulary) -> _WordPatterns:
     """Compiled once per vocabulary: a scan for candidates, checked by parse_number_word after."""
-    cached = _WORD_PATTERNS.get(id(vocab))
-    if cached:
-        return cached
     pieces = [*vocab.number_words, *vocab.word_multipliers, *vocab.word_fractions, *vocab.word_whole]
     piece = "|".join(re.escape(p) for p in sorted(set(pieces), key=len, reverse=True))
     joiner = "|".join(_JOINERS)
     word = rf"(?:{piece})(?:{piece}|{joiner})*"
     scales = "|".join(re.escape(w) for w in sorted(vocab.scales, key=len, reverse=True) if len(w) > 1) or "(?!)"
     leads = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(vocab.scale_lead, key=len, reverse=True))
-    patterns = _WordPatterns(
+    return _WordPatterns(
         run=re.compile(rf"(?<![\w-]){word}(?:(?:\s+|-)(?:(?:{joiner})\s+)?{word})*(?![\w-])", re.I),
         lead=re.compile(rf"(?<![\w-])(?P<lead>{leads or '(?!)'})(?=\s+(?:{scales})(?!\w))", re.I),
     )
-    _WORD_PATTERNS[id(vocab)] = patterns
-    return patterns
 
 
 def _is_number_word(key: str, vocab: Vocabulary) -> bool:
     return parse_number_word(key, vocab) is not None
 
 
-_SCALE_CACHE: dict[int, re.Pattern[str]] = {}
-
-
+@cache
 def _scale_pattern(vocab: Vocabulary) -> re.Pattern[str]:
-    pattern = _SCALE_CACHE.get(id(vocab))
-    if pattern is None:
-        words = sorted((w for w in vocab.scales if len(w) > 1), key=len, reverse=True)
-        alternation = "|".join(re.escape(w) for w in words) or "(?!)"
-        pattern = re.compile(rf"\s+(?P<scale>{alternation})(?![\w])", re.I)
-        _SCALE_CACHE[id(vocab)] = pattern
-    return pattern
+    """A scale word after the number; one-letter scales ("m", "k") only count glued to it."""
+    words = sorted((w for w in vocab.scales if len(w) > 1), key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words) or "(?!)"
+    return re.compile(rf"\s+(?P<scale>{alternation})(?![\w])", re.I)
 
 
 def _with_scale(sentence: str, amount: _Amount, vocab: Vocabulary) -> _Amount:
@@ -348,7 +330,7 @@ def _read_figure(
     earlier: list[Figure],
 ) -> Figure | None:
     """The figure an amount makes in its sentence, or None when the number is not a count."""
-    before, after = sentence[: a.start], sentence[a.end :]
+    after = sentence[a.end :]
     if a.vague_unit is None and _not_a_count(sentence, a, vocab):
         return None
     start = a.start

@@ -47,7 +47,6 @@ def assign_stories(
         LEFT JOIN stories s ON s.article_id = b.article_id
         """
     ).fetchall()
-    con.unregister("incoming_bands")
     candidates: dict[int, list[tuple[int, np.ndarray, int]]] = {}
     for new_id, old_id, signature, story in stored:
         candidates.setdefault(new_id, []).append((old_id, np.array(signature, dtype=np.uint32), story))
@@ -77,7 +76,6 @@ def assign_stories(
         con, "fingerprints", ["article_id", "signature"],
         [{"article_id": a, "signature": s.tolist()} for a, s, _ in items],
     )
-    con.register("incoming_bands", incoming)
     con.execute("INSERT INTO lsh_bands SELECT band, key, article_id FROM incoming_bands")
     con.unregister("incoming_bands")
 
