@@ -45,7 +45,12 @@ class Claim:
 
     @property
     def key(self) -> str:
-        return f"{self.subject or '?'}/{self.measure}/{self.scope or '-'}/{self.rate}"
+        return claim_key(self.subject, self.measure, self.scope, self.rate)
+
+
+def claim_key(subject: str | None, measure: str, scope: str | None, rate: str) -> str:
+    """ "north_korea/troops/russia/total": how a key reads in alerts, views and events."""
+    return f"{subject or '?'}/{measure}/{scope or '-'}/{rate}"
 
 
 def claims_from_figures(

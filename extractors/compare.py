@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .claims import claim_key
 from .concepts import Concepts
 
 CORROBORATES = "corroborates"
@@ -36,7 +37,7 @@ class StoredClaim:
 
     @property
     def key(self) -> str:
-        return f"{self.subject or '?'}/{self.measure}/{self.scope or '-'}/{self.rate}"
+        return claim_key(self.subject, self.measure, self.scope, self.rate)
 
     @property
     def source(self) -> str:

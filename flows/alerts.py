@@ -16,7 +16,14 @@ from prefect.cache_policies import NO_CACHE
 from extractors.compare import CONTRADICTION, REVISION, judge_pairs
 from extractors.concepts import load_concepts
 from storage import write_connection
-from storage.claims import alert_details, insert_alerts, mark_compared, pending_pairs, record_delivery
+from storage.claims import (
+    alert_details,
+    insert_alerts,
+    mark_compared,
+    pending_pairs,
+    record_delivery,
+)
+from storage.transaction import transaction
 
 WEBHOOKS_ENV = "NEWSMON_WEBHOOKS"  # URLs separated by spaces or commas
 REVISIONS_ENV = "NEWSMON_ALERT_REVISIONS"  # "1": revisions are alerts too
@@ -39,16 +46,11 @@ def raise_alerts(db: str, run_id: str, lock_timeout: float | None = None) -> lis
     concepts = load_concepts()
     kinds = {CONTRADICTION, REVISION} if revisions_alert() else {CONTRADICTION}
     with write_connection(db, lock_timeout) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             judged = judge_pairs(pending_pairs(con), concepts, kinds)
             stored = insert_alerts(con, judged, run_id)
             mark_compared(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        details = [d for d in alert_details(con, run_id=run_id) if d["id"] in {s.id for s in stored}]
+        details = alert_details(con, ids=[s.id for s in stored]) if stored else []
     _notify(db, details, lock_timeout)
     return details
 

@@ -10,8 +10,9 @@ import duckdb
 from .bulk import insert_rows
 from .claims import CLAIM_COLUMNS, claim_records, next_claim_id
 from .database import scalar
-from .stories import assign_stories
 from .records import ArticleRow, BatchCounts, SkippedInput
+from .stories import assign_stories
+from .transaction import transaction
 
 _ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name not in ("figures", "claims", "signature")]
 _FIGURE_COLUMNS = [
@@ -44,14 +45,9 @@ def write_batch(
     a row whose body equals an earlier article's is stored with `duplicate_of` pointing at it.
     """
     now = dt.datetime.now(dt.timezone.utc)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         counts = _insert_articles(con, rows, run_id, now)
         _insert_skipped(con, skipped, run_id, now)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return BatchCounts(counts.stored, counts.duplicates, counts.unchanged + unchanged, len(skipped))
 
 

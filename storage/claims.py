@@ -128,7 +128,9 @@ def record_delivery(con: duckdb.DuckDBPyConnection, alert_id: int, target: str, 
     )
 
 
-def alert_details(con: duckdb.DuckDBPyConnection, since: dt.date | None = None, run_id: str | None = None) -> list[dict]:
+def alert_details(
+    con: duckdb.DuckDBPyConnection, since: dt.date | None = None, ids: list[int] | None = None
+) -> list[dict]:
     """Alerts with both claims, newest first: the shape of `newsmon alerts --json` and of notifications."""
     rows = con.execute(
         """
@@ -138,10 +140,11 @@ def alert_details(con: duckdb.DuckDBPyConnection, since: dt.date | None = None, 
         FROM alerts al
         JOIN claims_view n ON n.claim_id = al.new_claim_id
         JOIN claims_view p ON p.claim_id = al.previous_claim_id
-        WHERE (?::DATE IS NULL OR al.created_at >= ?::DATE) AND (?::VARCHAR IS NULL OR al.run_id = ?)
+        WHERE (?::DATE IS NULL OR al.created_at >= ?::DATE)
+          AND (?::BIGINT[] IS NULL OR al.id IN (SELECT unnest(?::BIGINT[])))
         ORDER BY al.id DESC
         """,
-        [since, since, run_id, run_id],
+        [since, since, ids, ids],
     ).fetchall()
     side = ["value", "low", "high", "text", "sentence", "source", "published", "article", "outlet", "claim_date"]
     out = []

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from .transaction import transaction
+
 _NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 
@@ -33,14 +35,9 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> list[
     for version, name, sql in migration_files(folder):
         if version in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(version)
     return applied
 
