@@ -22,6 +22,7 @@ class StoredClaim:
     id: int
     article_id: int
     story: str  # articles that share a story (an exact or near duplicate) are one source
+    document: str  # the versions of one URL or file are one document
     subject: str | None
     measure: str
     scope: str | None
@@ -56,6 +57,7 @@ class Verdict:
     kind: str
     severity: str | None  # "high", "medium", "low" for alerts; None otherwise
     explanation: str
+    same_text: bool = False  # a revised version or an edited copy of one text: always worth an alert
 
 
 def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) -> Verdict:
@@ -64,9 +66,9 @@ def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) 
         return Verdict(NOT_COMPARABLE, None, "different subjects or measures")
     if new.rate != previous.rate:
         return Verdict(NOT_COMPARABLE, None, f"a {new.rate} figure and a {previous.rate} figure are not compared")
-    if new.story == previous.story:
-        return Verdict(NOT_COMPARABLE, None, "the same story: not an independent source")
     relation = _scope_relation(new.scope, previous.scope, concepts)
+    if new.story == previous.story:
+        return _same_text(new, previous, relation)
     key = new.key if relation == "same" else f"{new.subject}/{new.measure}"
     versus = f"{new.describe()} vs {previous.describe()}"
     if relation == "unrelated":
@@ -91,21 +93,34 @@ def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) 
     return Verdict(CONTRADICTION, "high", f"contradiction: {key} — {versus}")
 
 
+def _same_text(new: StoredClaim, previous: StoredClaim, relation: str) -> Verdict:
+    """Copies of one story are one source; a copy or a version that changed the number is a revision.
+    (Which figures were changed is settled by the caller: storage pairs only figures the other copy lacks.)"""
+    if relation != "same" or new.article_id == previous.article_id or new.value == previous.value:
+        return Verdict(NOT_COMPARABLE, None, "the same story: not an independent source")
+    change = f"{previous.text} → {new.text}"
+    if new.document == previous.document:
+        return Verdict(REVISION, "medium", f"revision: {new.key} — Same article revised: {change}", same_text=True)
+    where = f"{new.outlet or 'a copy'} vs {previous.outlet or 'an earlier copy'}"
+    return Verdict(REVISION, "medium", f"revision: {new.key} — a copy of the same story changed the figure: {change} ({where})", True)
+
+
 def judge_pairs(
     pairs: list[tuple[StoredClaim, StoredClaim]], concepts: Concepts, kinds: set[str]
 ) -> list[tuple[Verdict, StoredClaim, StoredClaim]]:
-    """(verdict, new, previous) for the pairs whose verdict is one of `kinds`.
+    """(verdict, new, previous) for the pairs whose verdict is one of `kinds`, and every changed copy.
 
     `previous` is the older claim (by claim date, then id). A new claim is reported once per earlier
-    source, against that source's latest claim: one outlier must not raise a thousand alerts.
+    source (and once for its own story), against that source's latest claim: one outlier must not
+    raise a thousand alerts.
     """
     latest: dict[tuple[int, str], tuple[Verdict, StoredClaim, StoredClaim]] = {}
     for a, b in pairs:
         new, previous = (a, b) if _order(a) > _order(b) else (b, a)
         verdict = compare_claims(new, previous, concepts)
-        if verdict.kind not in kinds:
+        if verdict.kind not in kinds and not verdict.same_text:
             continue
-        slot = (new.id, previous.source)
+        slot = (new.id, "story" if verdict.same_text else previous.source)
         if slot not in latest or _order(previous) > _order(latest[slot][2]):
             latest[slot] = (verdict, new, previous)
     return sorted(latest.values(), key=lambda v: (_order(v[1]), _order(v[2])))

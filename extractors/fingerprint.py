@@ -6,13 +6,17 @@ import hashlib
 import re
 import unicodedata
 
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalized_words(text: str) -> list[str]:
+    """Casefolded words only: typographic quotes, dashes, spacing and line breaks do not count."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def normalize_for_hash(text: str) -> str:
-    """Casefolded words only: typographic quotes, dashes, spacing and line breaks do not count."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _NON_WORD.sub(" ", folded).strip()
+    """The normalized words joined by single spaces."""
+    return " ".join(normalized_words(text))
 
 
 def content_hash(text: str) -> str:

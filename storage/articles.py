@@ -11,7 +11,7 @@ from .bulk import insert_rows
 from .claims import CLAIM_COLUMNS, claim_records, next_claim_id
 from .database import scalar
 from .records import ArticleRow, BatchCounts, SkippedInput
-from .stories import assign_stories
+from .stories import Fingerprinted, assign_stories
 from .transaction import transaction
 
 _ARTICLE_COLUMNS = [f.name for f in dataclasses.fields(ArticleRow) if f.name not in ("figures", "claims", "signature")]
@@ -42,7 +42,8 @@ def write_batch(
     """Store a batch in one transaction: all of it or, on any error, none of it.
 
     A row whose (source, content_hash) is already stored is unchanged and not written again;
-    a row whose body equals an earlier article's is stored with `duplicate_of` pointing at it.
+    a row whose body equals an earlier article's is stored with `duplicate_of` pointing at it;
+    a row from a source stored before with another body is a new version (`article_versions`).
     """
     now = dt.datetime.now(dt.timezone.utc)
     with transaction(con):
@@ -67,11 +68,13 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
             [hashes],
         ).fetchall()
     )
+    latest = _latest_versions(con, sorted({r.source for r in rows}))
     next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM articles")
     new: list[dict] = []
     figures: list[dict] = []
     claims: list[dict] = []
-    fingerprinted: list = []
+    fingerprinted: list[Fingerprinted] = []
+    versions: list[dict] = []
     claim_id = next_claim_id(con)
     unchanged = duplicates = 0
     for row in rows:
@@ -91,8 +94,16 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         else:
             duplicates += 1
         new.append(record)
+        joins = record["duplicate_of"]
+        if row.source not in latest:
+            latest[row.source] = (next_id, next_id, 1)
+        else:  # the source was read before with another body: a revision, in the previous version's story
+            first_id, previous_id, count = latest[row.source]
+            versions.append({"article_id": next_id, "first_id": first_id, "previous_id": previous_id, "version": count + 1})
+            latest[row.source] = (first_id, next_id, count + 1)
+            joins = previous_id if joins is None else joins
         if row.signature is not None:
-            fingerprinted.append((next_id, row.signature, record["duplicate_of"]))
+            fingerprinted.append(Fingerprinted(next_id, row.signature, row.text, joins))
         figures.extend(_figure_records(next_id, row))
         next_id += 1
     if new:
@@ -101,8 +112,19 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
         insert_rows(con, "figures", _FIGURE_COLUMNS, figures)
     if claims:
         insert_rows(con, "claims", CLAIM_COLUMNS, claims)
+    if versions:
+        insert_rows(con, "article_versions", ["article_id", "first_id", "previous_id", "version"], versions)
     assign_stories(con, fingerprinted)
     return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
+
+
+def _latest_versions(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, tuple[int, int, int]]:
+    """Per source already stored: (first version's id, latest version's id, number of versions)."""
+    rows = con.execute(
+        "SELECT source, min(id), max(id), count(*) FROM articles WHERE source IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+        [sources],
+    ).fetchall()
+    return {source: (first, last, count) for source, first, last, count in rows}
 
 
 def _figure_records(article_id: int, row: ArticleRow) -> list[dict]:

@@ -28,6 +28,9 @@ _ARROW_TYPES = {
     "signature": pa.list_(pa.uint32()),
     "story_id": pa.int64(),
     "similarity": pa.float64(),
+    "first_id": pa.int64(),
+    "previous_id": pa.int64(),
+    "version": pa.int32(),
 }
 
 

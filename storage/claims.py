@@ -17,10 +17,17 @@ CLAIM_COLUMNS = [
     "id", "article_id", "figure_position", "subject", "measure", "scope", "rate", "key", "value", "low", "high",
     "vague", "text", "sentence", "actor", "attribution", "claim_date",
 ]
-# What comparison reads of a claim: the claim, its article's outlet and its story (near-duplicates are one story).
+# What comparison reads of a claim: the claim, its article's outlet, its story (near-duplicates are one
+# story) and its document (the versions of one URL or file are one document).
 _STORED = """
-    c.id, c.article_id, coalesce(st.story_id, a.duplicate_of, a.id)::VARCHAR AS story, c.subject, c.measure, c.scope, c.rate,
+    c.id, c.article_id, coalesce(st.story_id, a.duplicate_of, a.id)::VARCHAR AS story,
+    coalesce(v.first_id, a.id)::VARCHAR AS document, c.subject, c.measure, c.scope, c.rate,
     c.value, c.low, c.high, c.vague, c.text, c.actor, a.outlet, c.claim_date
+"""
+_STORED_FROM = """
+    claims c JOIN articles a ON a.id = c.article_id
+    LEFT JOIN stories st ON st.article_id = a.id
+    LEFT JOIN article_versions v ON v.article_id = a.id
 """
 
 
@@ -59,30 +66,40 @@ def next_claim_id(con: duckdb.DuckDBPyConnection) -> int:
 def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, StoredClaim]]:
     """Pairs (newer claim, older claim) of the same subject, measure and rate, one of them not yet
     compared, that might conflict. Done in one join: pairs whose values sit inside each other's
-    intervals corroborate and are left out, vague pairs never conflict, copies of one story are one
-    source; and of each earlier source only its latest such claim per place is kept, so the Python side
-    judges a few pairs, not a million."""
+    intervals corroborate and are left out, vague pairs never conflict. Copies of one story (and
+    versions of one article) are one source: they pair only where one copy has a figure the other
+    lacks for that key, i.e. where a number was changed. Of each earlier source (or of the claim's own
+    story) only the latest such claim per place is kept, so the Python side judges a few pairs, not a
+    million."""
     rows = con.execute(
         f"""
-        WITH stored AS (SELECT {_STORED}, c.compared FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN stories st ON st.article_id = a.id),
+        WITH stored AS (SELECT {_STORED}, c.compared FROM {_STORED_FROM}),
         pairs AS (
             SELECT CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN n.id ELSE o.id END AS newer,
                    CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older
             FROM stored n
             JOIN stored o ON o.measure = n.measure AND o.subject IS NOT DISTINCT FROM n.subject AND o.rate = n.rate
-            WHERE NOT n.compared AND o.id <> n.id AND o.story <> n.story
+            WHERE NOT n.compared AND o.id <> n.id
               AND n.subject IS NOT NULL  -- a figure about nobody we know is stored, never compared
               AND (o.compared OR o.id < n.id)  -- two new claims meet once
               AND NOT (n.vague AND o.vague)
               AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
                    AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
+              AND (o.story <> n.story OR (
+                   o.article_id <> n.article_id AND o.scope IS NOT DISTINCT FROM n.scope
+                   AND NOT EXISTS (SELECT 1 FROM claims x WHERE x.article_id = o.article_id AND x.value = n.value
+                                   AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)
+                   AND NOT EXISTS (SELECT 1 FROM claims x WHERE x.article_id = n.article_id AND x.value = o.value
+                                   AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)))
         )
         SELECT w.*, p.*
         FROM pairs
         JOIN stored w ON w.id = pairs.newer
         JOIN stored p ON p.id = pairs.older
         QUALIFY row_number() OVER (
-            PARTITION BY w.id, coalesce(p.actor, 'outlet:' || coalesce(p.outlet, p.article_id::VARCHAR)), p.scope, p.vague
+            PARTITION BY w.id,
+                CASE WHEN p.story = w.story THEN 'story' ELSE coalesce(p.actor, 'outlet:' || coalesce(p.outlet, p.article_id::VARCHAR)) END,
+                p.scope, p.vague
             ORDER BY p.claim_date DESC NULLS LAST, p.id DESC
         ) = 1
         """

@@ -1,19 +1,20 @@
-"""Story assignment: near-duplicates found through stored LSH band keys, verified by estimated Jaccard."""
+"""Story assignment: near-duplicates found through stored LSH band keys, verified by Jaccard."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from extractors.minhash import band_keys, estimated_jaccard
+from extractors.minhash import band_keys, exact_jaccard, shingle_hashes, verified_jaccard
 
 from .bulk import insert_rows
 
 THRESHOLD_ENV = "NEWSMON_STORY_THRESHOLD"
-# Estimated Jaccard of 3-word shingles at which two bodies are one story (docs/stories.md has the measurements).
+# Jaccard of 3-word shingles at which two bodies are one story (docs/stories.md has the measurements).
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -21,17 +22,25 @@ def story_threshold() -> float:
     return float(os.environ.get(THRESHOLD_ENV) or DEFAULT_THRESHOLD)
 
 
-def assign_stories(
-    con: duckdb.DuckDBPyConnection, items: list[tuple[int, np.ndarray, int | None]], threshold: float | None = None
-) -> None:
-    """Store fingerprints, band keys and a story for each (article id, signature, duplicate_of), in order.
+@dataclass(frozen=True)
+class Fingerprinted:
+    """An article about to be stored, as story assignment needs it."""
+
+    article_id: int
+    signature: np.ndarray
+    text: str  # the cleaned body: shingled again only when a pair sits near the threshold
+    joins: int | None = None  # its exact original or previous version: joins that story whatever the similarity
+
+
+def assign_stories(con: duckdb.DuckDBPyConnection, items: list[Fingerprinted], threshold: float | None = None) -> None:
+    """Store fingerprints, band keys and a story for each article, in order.
 
     Candidates come from one join of the batch's band keys with `lsh_bands` (the persisted index, never
-    rebuilt), plus the batch's earlier members; each is verified by estimated Jaccard."""
+    rebuilt), plus the batch's earlier members; each is verified by Jaccard (`verified_jaccard`)."""
     if not items:
         return
     threshold = story_threshold() if threshold is None else threshold
-    keys = {article_id: band_keys(signature) for article_id, signature, _ in items}
+    keys = {item.article_id: band_keys(item.signature) for item in items}
     incoming = pa.table({
         "band": pa.array([b for k in keys.values() for b in range(len(k))], pa.int16()),
         "key": pa.array([key for k in keys.values() for key in k], pa.int64()),
@@ -50,34 +59,55 @@ def assign_stories(
     candidates: dict[int, list[tuple[int, np.ndarray, int]]] = {}
     for new_id, old_id, signature, story in stored:
         candidates.setdefault(new_id, []).append((old_id, np.array(signature, dtype=np.uint32), story))
+    shingles = _ShingleCache(con, {item.article_id: item.text for item in items})
     seen: dict[tuple[int, int], list[int]] = {}  # (band, key) -> earlier articles of this batch
-    signatures = {article_id: signature for article_id, signature, _ in items}
+    signatures = {item.article_id: item.signature for item in items}
     story_of: dict[int, int] = {}
     rows = []
-    for article_id, signature, duplicate_of in items:
-        matches = list(candidates.get(article_id, []))
-        for band, key in enumerate(keys[article_id]):
+    for item in items:
+        matches = list(candidates.get(item.article_id, []))
+        for band, key in enumerate(keys[item.article_id]):
             for other in seen.get((band, key), []):
                 matches.append((other, signatures[other], story_of[other]))
-            seen.setdefault((band, key), []).append(article_id)
-        verified = [(story, estimated_jaccard(signature, sig)) for _, sig, story in matches]
-        verified = [(story, j) for story, j in verified if j >= threshold]
-        if duplicate_of is not None:
-            original = story_of.get(duplicate_of) or _stored_story(con, duplicate_of)
-            verified.append((original, 1.0))
+            seen.setdefault((band, key), []).append(item.article_id)
+        verified = []
+        for other, signature, story in matches:
+            similarity = verified_jaccard(
+                item.signature, signature, threshold, lambda o=other: exact_jaccard(shingles[item.article_id], shingles[o])
+            )
+            if similarity is not None:
+                verified.append((story, similarity))
+        if item.joins is not None:
+            verified.append((story_of.get(item.joins) or _stored_story(con, item.joins), 1.0))
         if verified:
             story, similarity = min(verified, key=lambda sv: (sv[0], -sv[1]))
         else:
-            story, similarity = article_id, None
-        story_of[article_id] = story
-        rows.append({"article_id": article_id, "story_id": story, "similarity": similarity})
+            story, similarity = item.article_id, None
+        story_of[item.article_id] = story
+        rows.append({"article_id": item.article_id, "story_id": story, "similarity": similarity})
     insert_rows(con, "stories", ["article_id", "story_id", "similarity"], rows)
     insert_rows(
         con, "fingerprints", ["article_id", "signature"],
-        [{"article_id": a, "signature": s.tolist()} for a, s, _ in items],
+        [{"article_id": item.article_id, "signature": item.signature.tolist()} for item in items],
     )
     con.execute("INSERT INTO lsh_bands SELECT band, key, article_id FROM incoming_bands")
     con.unregister("incoming_bands")
+
+
+class _ShingleCache(dict):
+    """Shingle hashes by article id, computed when first needed: from the batch's texts or the stored body."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, texts: dict[int, str]):
+        super().__init__()
+        self._con, self._texts = con, texts
+
+    def __missing__(self, article_id: int) -> np.ndarray:
+        text = self._texts.get(article_id)
+        if text is None:
+            rows = self._con.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchall()
+            text = rows[0][0] if rows else ""
+        self[article_id] = value = shingle_hashes(text)
+        return value
 
 
 def _stored_story(con: duckdb.DuckDBPyConnection, article_id: int) -> int:

@@ -6,7 +6,15 @@ import pytest
 
 from extractors import extract_figures
 from extractors.claims import claims_from_figures
-from extractors.compare import CONTRADICTION, CORROBORATES, NOT_COMPARABLE, REVISION, StoredClaim, compare_claims
+from extractors.compare import (
+    CONTRADICTION,
+    CORROBORATES,
+    NOT_COMPARABLE,
+    REVISION,
+    StoredClaim,
+    compare_claims,
+    judge_pairs,
+)
 from extractors.concepts import load_concepts
 
 PUBLISHED = dt.date(2024, 11, 6)
@@ -73,9 +81,9 @@ def test_a_watchlist_adds_subjects_places_and_actors(tmp_path):
     assert concepts.is_part_of("minsk", "belarus_country")
 
 
-def stored(id, value, low, high, *, actor="ukraine", scope="russia", vague=False, rate="total", story=None, day=1):
+def stored(id, value, low, high, *, actor="ukraine", scope="russia", vague=False, rate="total", story=None, day=1, document=None):
     return StoredClaim(
-        id=id, article_id=id, story=story or str(id), subject="north_korea", measure="troops", scope=scope, rate=rate,
+        id=id, article_id=id, story=story or str(id), document=document or str(id), subject="north_korea", measure="troops", scope=scope, rate=rate,
         value=value, low=low, high=high, vague=vague, text=f"{value:g}", actor=actor, outlet=None,
         claim_date=dt.date(2024, 11, day),
     )
@@ -91,7 +99,9 @@ def stored(id, value, low, high, *, actor="ukraine", scope="russia", vague=False
         (stored(2, 13000, 12500, 13500, day=9), stored(1, 11000, 10500, 11500), REVISION),  # same source, up
         (stored(2, 2000, 2000, 10000, actor="russia", vague=True), stored(1, 11000, 11000, None), NOT_COMPARABLE),
         (stored(2, 1500, None, 1500, actor="russia", rate="year"), stored(1, 11000, 11000, None), NOT_COMPARABLE),
-        (stored(2, 1500, None, 1500, actor="russia", story="1"), stored(1, 11000, 11000, None), NOT_COMPARABLE),
+        (stored(2, 1500, None, 1500, actor="russia", story="1"), stored(1, 11000, 11000, None), REVISION),  # copy changed
+        (stored(2, 11000, 10500, 11500, actor="russia", story="1"), stored(1, 11000, 11000, None), NOT_COMPARABLE),
+        (stored(2, 1500, None, 1500, story="1", scope="kursk"), stored(1, 11000, 11000, None), NOT_COMPARABLE),
         (stored(2, 8000, None, 8000, scope="kursk"), stored(1, 11000, 11000, None, actor="us"), NOT_COMPARABLE),
         (stored(2, 5000, 5000, None, scope="kursk"), stored(1, 1500, None, 1500, actor="russia"), CONTRADICTION),
         (stored(2, 5000, 5000, None, scope="kursk"), stored(1, 1500, None, 1500, scope="donetsk"), NOT_COMPARABLE),
@@ -102,6 +112,16 @@ def test_comparison_rules(new, previous, kind):
     verdict = compare_claims(new, previous, load_concepts())
     assert verdict.kind == kind, verdict.explanation
     assert verdict.explanation and "\n" not in verdict.explanation
+
+
+def test_a_changed_number_in_one_text_is_a_revision_worth_an_alert():
+    concepts = load_concepts()
+    version = compare_claims(stored(2, 12000, None, 12000, story="1", document="1"), stored(1, 10000, None, 10000), concepts)
+    assert (version.kind, version.same_text) == (REVISION, True)
+    assert "Same article revised: 10000 → 12000" in version.explanation
+    copy = compare_claims(stored(2, 12000, None, 12000, story="1"), stored(1, 10000, None, 10000), concepts)
+    assert copy.same_text and "copy of the same story changed the figure: 10000 → 12000" in copy.explanation
+    assert judge_pairs([(stored(2, 12000, None, 12000, story="1"), stored(1, 10000, None, 10000))], concepts, {CONTRADICTION})
 
 
 def test_a_contradiction_says_what_conflicts_with_what():
