@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe bench-clean
+.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe bench-clean bench-feeds
 
 install: $(STAMP)
 
@@ -43,3 +43,7 @@ bench-dedupe: $(STAMP)
 ## bench-clean: the three extraction scorers of ../shared/eval against the project's cleaner
 bench-clean: $(STAMP)
 	PYTHON=$(CURDIR)/$(BIN)/python bench/clean.sh
+
+## bench-feeds: one poll of 200 unchanged feeds (304) and pages/s for the eval HTML pages, on loopback
+bench-feeds: $(STAMP)
+	$(BIN)/python bench/feeds.py

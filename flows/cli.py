@@ -46,6 +46,22 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     backfill.set_defaults(run=_backfill)
 
+    poll = commands.add_parser("poll", help="poll RSS/Atom feeds once now and store what is new")
+    poll.add_argument("--feeds", help="feeds file (default: $NEWSMON_FEEDS or ./feeds.toml; see feeds.example.toml)")
+    poll.add_argument("--feed", action="append", metavar="URL", help="a feed URL to poll (repeatable; with or without --feeds)")
+    poll.add_argument("--db", help=db_help)
+    poll.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
+    poll.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
+    poll.set_defaults(run=_poll)
+
+    serve = commands.add_parser(
+        "serve", help="run the poll-feeds schedule (every 15 min) and the backfill-folder deployment in this process"
+    )
+    serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: ./feeds.toml)")
+    serve.add_argument("--db", help=db_help)
+    serve.add_argument("--cron", default="*/15 * * * *", help="poll schedule (default: every 15 minutes)")
+    serve.set_defaults(run=_serve)
+
     clean = commands.add_parser("clean", help="show what the pipeline makes of one file, without a database")
     clean.add_argument("file")
     shape = clean.add_mutually_exclusive_group()
@@ -83,6 +99,46 @@ def _backfill(args: argparse.Namespace) -> int:
 
     summary = backfill(paths=args.paths, db=args.db or default_db_path(), batch_size=args.batch_size, lock_timeout=args.lock_timeout)
     print(_summary_text(summary, time.monotonic() - started))
+    return 0
+
+
+def _poll(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    apply_prefect_defaults()
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from storage import default_db_path
+
+    from .feeds import poll_feeds
+
+    summary = poll_feeds(
+        feeds_file=args.feeds, feed_urls=args.feed, db=args.db or default_db_path(), respect_schedule=False,
+        lock_timeout=args.lock_timeout,
+    )
+    c = summary.counts
+    lines = [
+        f"Poll finished in {time.monotonic() - started:.1f} s ({summary.seconds:.1f} s in the flow, run {summary.run_id}).",
+        f"  feeds polled      {summary.feeds_polled}  ({summary.not_modified} unchanged, {len(summary.failed)} failed)",
+        f"  new entries       {summary.new_entries}",
+        f"  pages fetched     {summary.pages_fetched}  ({summary.pages_failed} failed, retried next poll)",
+        f"  new articles      {c.stored}  (duplicates {c.duplicates}, already stored {c.unchanged}, skipped {c.skipped})",
+        f"  alerts            {len(summary.alerts)}",
+    ]
+    lines += [f"    feed {url}: {error}" for url, error in summary.failed.items()]
+    lines += [f"    {alert['explanation']}" for alert in summary.alerts[:5]]
+    lines.append(f"Database: {Path(summary.db).resolve()}  (feed state: SELECT * FROM feed_status)")
+    print("\n".join(lines))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    apply_prefect_defaults()
+    from storage import default_db_path
+
+    from .deployments import serve_deployments
+    from .feedlist import default_feeds_path
+
+    serve_deployments(db=args.db or default_db_path(), feeds_file=args.feeds or default_feeds_path(), cron=args.cron)
     return 0
 
 

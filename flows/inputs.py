@@ -1,7 +1,9 @@
-"""Finding and reading input files: the only place backfills touch the file system."""
+"""Finding and reading input files, and the pipeline from a document's bytes to a row to store."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +67,16 @@ def _walk(root: Path) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class Hints:
+    """What a feed says about an entry: used where the page itself says nothing (the outlet overrides)."""
+
+    title: str | None = None
+    published: dt.date | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
 def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> ArticleRow | SkippedInput | None:
     """Read one file and run it through the extractors.
 
@@ -79,25 +91,40 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
         data = file.read_bytes()
     except OSError as exc:
         return SkippedInput(path, f"cannot read file: {exc.strerror or exc}")
-    raw_hash = bytes_hash(data)
-    if raw_hash in stored_hashes:
+    if bytes_hash(data) in stored_hashes:
         return None
+    return article_row(path, data, file.suffix)
+
+
+def article_row(
+    source: str, data: bytes, suffix: str, hints: Hints | None = None, charset: str | None = None
+) -> ArticleRow | SkippedInput:
+    """The whole pipeline for one document's bytes: decode, clean, figures, claims, fingerprint."""
     try:
-        decoded = decode_bytes(data)
+        decoded = decode_bytes(data, charset)
     except UnreadableInput as exc:
-        return SkippedInput(path, str(exc))
-    article = clean_document(decoded.text, file.suffix)
+        return SkippedInput(source, str(exc))
+    article = clean_document(decoded.text, suffix)
     if not article.text.strip():
-        return SkippedInput(path, "no article text found after removing boilerplate")
+        return SkippedInput(source, "no article text found after removing boilerplate")
+    if hints:
+        article = dataclasses.replace(
+            article,
+            title=article.title or hints.title,
+            published=article.published or hints.published,
+            published_precision=article.published_precision or ("day" if hints.published else None),
+            outlet=hints.outlet or article.outlet,
+            language=article.language or hints.language,
+        )
     figures = extract_figures(
         article.text, article.language, article.published, precision=article.published_precision or "day"
     )
     claims = claims_from_figures(article.text, figures, article.published)
     return ArticleRow(
-        source=path,
-        format="html" if file.suffix.lower() in HTML_SUFFIXES else "text",
+        source=source,
+        format="html" if suffix.lower() in HTML_SUFFIXES else "text",
         encoding=decoded.encoding,
-        raw_hash=raw_hash,
+        raw_hash=bytes_hash(data),
         raw_size=len(data),
         content_hash=content_hash(article.text),
         title=article.title,
@@ -112,4 +139,3 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
         claims=tuple(claims),
         signature=minhash_signature(article.text),
     )
-

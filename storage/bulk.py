@@ -34,13 +34,20 @@ _ARROW_TYPES = {
 }
 
 
-def _arrow_schema(columns: list[str]) -> pa.Schema:
-    return pa.schema([(c, _ARROW_TYPES.get(c, pa.string())) for c in columns])
+def _arrow_schema(columns: list[str], types: dict[str, pa.DataType]) -> pa.Schema:
+    return pa.schema([(c, types.get(c) or _ARROW_TYPES.get(c, pa.string())) for c in columns])
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], records: list[dict]) -> None:
-    """Insert `records` (dicts keyed by column) in one statement."""
-    data = pa.Table.from_pylist(records, schema=_arrow_schema(columns))
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: list[str],
+    records: list[dict],
+    types: dict[str, pa.DataType] | None = None,
+) -> None:
+    """Insert `records` (dicts keyed by column) in one statement; `types` overrides the Arrow type of a
+    column where the shared name-based table above does not fit (a `published` timestamp, not a date)."""
+    data = pa.Table.from_pylist(records, schema=_arrow_schema(columns, types or {}))
     # No unregister in a finally: inside an aborted transaction it fails and hides the real error.
     con.register("incoming", data)
     con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM incoming")

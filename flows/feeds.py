@@ -1,0 +1,257 @@
+"""The `poll_feeds` flow: RSS/Atom feeds in, articles through the same pipeline as a backfill.
+
+One task checks every due feed (conditional GETs in parallel threads, so 200 unchanged feeds cost a
+few hundred milliseconds), then one task per feed with work fetches its new pages and stores them as
+one batch; alerts follow each batch. Nothing here is per entry on the Prefect side.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import feedparser
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from extractors import HTML_SUFFIXES, TEXT_SUFFIXES
+from extractors.urls import canonical_url
+from storage import BatchCounts, SkippedInput, default_db_path, finish_run, start_run, write_batch, write_connection
+from storage.feeds import (
+    EntryOutcome,
+    FeedEntry,
+    PendingEntry,
+    feed_states,
+    pending_entries,
+    record_entries,
+    record_outcomes,
+    record_poll,
+)
+
+from .alerts import alerts_artifact, raise_alerts
+from .feedlist import Feed, default_feeds_path, load_feeds
+from .http import Fetched, fetch, http_client
+from .inputs import Hints, article_row
+
+FEED_THREADS = 16  # conditional GETs in flight at once
+PAGE_THREADS = 8  # page downloads in flight at once, per feed
+BATCH_SIZE = 100
+
+
+@dataclass(frozen=True)
+class FeedCheck:
+    """One feed's poll: what the server said and the entries it lists."""
+
+    feed: Feed
+    fetched: Fetched
+    entries: list[FeedEntry] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class PollSummary:
+    run_id: str
+    db: str
+    feeds_polled: int = 0
+    not_modified: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # feed URL -> why
+    new_entries: int = 0
+    pages_fetched: int = 0
+    pages_failed: int = 0
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    alerts: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@task(name="check-feeds", cache_policy=NO_CACHE)
+def check_feeds(
+    feeds: list[Feed], db: str, respect_schedule: bool, lock_timeout: float | None = None
+) -> tuple[list[FeedCheck], int]:
+    """Poll every due feed (conditional GET), record each outcome and the entries; (checks, new entries)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    with write_connection(db, lock_timeout) as con:
+        states = feed_states(con, [f.url for f in feeds])
+    due = [
+        f for f in feeds
+        if not respect_schedule or f.url not in states or states[f.url].next_poll_at is None
+        or states[f.url].next_poll_at <= now
+    ]
+    with http_client() as client, ThreadPoolExecutor(FEED_THREADS) as pool:
+        checks = list(pool.map(lambda f: _check(client, f, states.get(f.url)), due))
+    new = 0
+    with write_connection(db, lock_timeout) as con:
+        for check in checks:
+            headers = check.fetched.headers
+            record_poll(
+                con, check.feed.url, check.feed.name, now, dt.timedelta(minutes=check.feed.interval_minutes),
+                status=check.fetched.status, error=check.error,
+                etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+            )
+            new += record_entries(con, check.entries, now)
+    return checks, new
+
+
+def _check(client, feed: Feed, state) -> FeedCheck:
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if state and state.etag:
+        headers["If-None-Match"] = state.etag
+    if state and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    fetched = fetch(client, feed.url, headers=headers, trusted=feed.trusted)
+    if fetched.not_modified:
+        return FeedCheck(feed, fetched)
+    if not fetched.ok:
+        return FeedCheck(feed, fetched, error=fetched.error)
+    parsed = feedparser.parse(fetched.body, response_headers={"content-type": fetched.headers.get("content-type", "")})
+    entries = [e for e in (_entry(feed, raw) for raw in parsed.entries) if e]
+    if not entries and (parsed.bozo or not parsed.get("version")):  # feedparser is lenient: judge by what it got
+        kind = "malformed feed" if parsed.get("version") else "not an RSS or Atom feed"
+        detail = f": {parsed.get('bozo_exception')}" if parsed.bozo else ""
+        return FeedCheck(feed, fetched, error=f"{kind}{detail}")
+    return FeedCheck(feed, fetched, entries)
+
+
+def _entry(feed: Feed, raw) -> FeedEntry | None:
+    """A feedparser entry as stored; feedburner's original link wins over its redirect link."""
+    link = raw.get("feedburner_origlink") or raw.get("link") or ""
+    guid = raw.get("id") or None
+    if not link and guid and guid.startswith(("http://", "https://")):
+        link = guid
+    try:
+        key = canonical_url(link)
+    except ValueError:
+        return None  # an entry without a usable link has no page to read
+    content = raw.get("content") or []
+    summary = content[0].get("value") if content else raw.get("summary")
+    return FeedEntry(
+        feed_url=feed.url, entry_key=key, guid=guid, link=link, title=raw.get("title") or None,
+        summary=summary or None, published=_time(raw.get("published_parsed")), updated=_time(raw.get("updated_parsed")),
+    )
+
+
+def _time(parsed) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc) if parsed else None
+
+
+@task(name="ingest-feed", cache_policy=NO_CACHE)
+def ingest_feed(feed: Feed, db: str, run_id: str, lock_timeout: float | None = None) -> tuple[BatchCounts, int, int]:
+    """Fetch and store the pages of the feed's pending entries; (counts, pages fetched, pages failed)."""
+    with write_connection(db, lock_timeout) as con:
+        pending = pending_entries(con, feed.url)
+    totals, fetched_ok, failed = BatchCounts(), 0, 0
+    with http_client() as client, ThreadPoolExecutor(PAGE_THREADS) as pool:
+        for start in range(0, len(pending), BATCH_SIZE):
+            batch = pending[start : start + BATCH_SIZE]
+            if feed.fetch == "summary":
+                pages = [None] * len(batch)
+            else:
+                pages = list(pool.map(lambda e: fetch(client, e.link, trusted=feed.trusted), batch))
+            rows, skipped, outcomes = [], [], []
+            for entry, page in zip(batch, pages):
+                result = _process(feed, entry, page)
+                if isinstance(result, EntryOutcome):
+                    outcomes.append(result)
+                    skipped.append(SkippedInput(entry.link, f"page not stored: {result.error}"))
+                    failed += 1
+                    continue
+                fetched_ok += page is not None
+                if isinstance(result, SkippedInput):
+                    skipped.append(result)
+                    outcomes.append(EntryOutcome(entry.entry_key, False, result.reason, result.source, final=True))
+                else:
+                    rows.append(result)
+                    outcomes.append(EntryOutcome(entry.entry_key, True, article_url=result.source))
+            rows = list({row.source: row for row in rows}.values())  # two entries, one page: store it once
+            with write_connection(db, lock_timeout) as con:
+                totals = totals + write_batch(con, rows, skipped, run_id)
+                record_outcomes(con, feed.url, outcomes)
+    return totals, fetched_ok, failed
+
+
+def _process(feed: Feed, entry: PendingEntry, page: Fetched | None):
+    """An ArticleRow, a SkippedInput (the page has no article), or an EntryOutcome for a failed fetch."""
+    hints = Hints(
+        title=entry.title, published=entry.published.date() if entry.published else None,
+        outlet=feed.outlet, language=feed.language,
+    )
+    if page is None:  # the feed's own content is the article
+        if not entry.summary:
+            return EntryOutcome(entry.entry_key, False, "the feed gives no content for this entry", final=True)
+        return article_row(entry.entry_key, entry.summary.encode("utf-8"), ".html", hints)
+    if not page.ok:
+        return EntryOutcome(entry.entry_key, False, page.error)
+    content_type = page.headers.get("content-type", "")
+    return article_row(canonical_url(page.url), page.body, _suffix(page.url, content_type), hints, _charset(content_type))
+
+
+def _suffix(url: str, content_type: str) -> str:
+    if "html" in content_type:
+        return ".html"
+    if content_type.startswith("text/plain"):
+        return ".txt"
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    return suffix if suffix in HTML_SUFFIXES + TEXT_SUFFIXES else ".html"
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+@flow(name="poll-feeds")
+def poll_feeds(
+    feeds_file: str | None = None,
+    feed_urls: list[str] | None = None,
+    db: str | None = None,
+    respect_schedule: bool = True,
+    lock_timeout: float | None = None,
+) -> PollSummary:
+    """Poll the feeds of `feeds_file` (and any `feed_urls`) once and store what is new.
+
+    A scheduled run polls only feeds that are due (their interval passed, failures back off);
+    `respect_schedule=False` polls all of them now."""
+    logger = get_run_logger()
+    started = time.monotonic()
+    db = db or default_db_path()
+    feeds = load_feeds(feeds_file or default_feeds_path()) if feeds_file or not feed_urls else []
+    feeds += [Feed(url=u, name=u) for u in feed_urls or [] if u not in {f.url for f in feeds}]
+    run_id = flow_run.get_id() or str(uuid.uuid4())
+    summary = PollSummary(run_id, db)
+    with write_connection(db, lock_timeout) as con:
+        start_run(con, run_id, "poll_feeds", [f.url for f in feeds])
+    checks, summary.new_entries = check_feeds(feeds, db, respect_schedule, lock_timeout)
+    summary.feeds_polled = len(checks)
+    summary.not_modified = sum(c.fetched.not_modified for c in checks)
+    summary.failed = {c.feed.url: c.error for c in checks if c.error}
+    for check in checks:
+        if check.error:
+            logger.warning("feed %s failed: %s", check.feed.url, check.error)
+    with write_connection(db, lock_timeout) as con:
+        with_work = [c.feed for c in checks if pending_entries(con, c.feed.url)]
+    for feed in with_work:
+        counts, fetched, failed = ingest_feed(feed, db, run_id, lock_timeout)
+        summary.counts = summary.counts + counts
+        summary.pages_fetched += fetched
+        summary.pages_failed += failed
+        if counts.stored or counts.duplicates:
+            summary.alerts += raise_alerts(db, run_id, lock_timeout)
+    with write_connection(db, lock_timeout) as con:
+        finish_run(con, run_id, summary.pages_fetched + summary.pages_failed, summary.counts)
+    summary.seconds = time.monotonic() - started
+    logger.info(
+        "%d feeds polled (%d unchanged, %d failed), %d new entries, %d pages fetched, %d failed; stored %d, alerts %d",
+        summary.feeds_polled, summary.not_modified, len(summary.failed), summary.new_entries, summary.pages_fetched,
+        summary.pages_failed, summary.counts.stored, len(summary.alerts),
+    )
+    alerts_artifact(summary.alerts)
+    return summary

@@ -1,0 +1,179 @@
+"""Feed state in DuckDB: validators and backoff per feed, and every entry seen with what became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from .bulk import insert_rows
+
+MAX_PAGE_ATTEMPTS = 5  # a page that failed this often is given up (the entry and its summary stay)
+MAX_BACKOFF = dt.timedelta(hours=24)
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+_ENTRY_TYPES = {"published": _TIMESTAMP, "updated": _TIMESTAMP, "first_seen_at": _TIMESTAMP, "last_seen_at": _TIMESTAMP,
+                "attempts": pa.int32()}
+
+
+@dataclass(frozen=True)
+class FeedState:
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    next_poll_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """An entry as the feed lists it; `entry_key` (its canonical link) identifies it across polls."""
+
+    feed_url: str
+    entry_key: str
+    guid: str | None
+    link: str
+    title: str | None
+    summary: str | None
+    published: dt.datetime | None
+    updated: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry whose page is still to be fetched (new, failed before, or updated by the feed)."""
+
+    entry_key: str
+    link: str
+    title: str | None
+    summary: str | None
+    published: dt.datetime | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class EntryOutcome:
+    entry_key: str
+    stored: bool
+    error: str | None = None
+    article_url: str | None = None
+    final: bool = False  # the failure will not go away on retry (no article text in the page)
+
+
+def feed_states(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, FeedState]:
+    rows = con.execute(
+        "SELECT url, etag, last_modified, consecutive_failures, next_poll_at FROM feed_status"
+        " WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+        [urls],
+    ).fetchall()
+    return {url: FeedState(etag, modified, failures, next_at) for url, etag, modified, failures, next_at in rows}
+
+
+def record_poll(
+    con: duckdb.DuckDBPyConnection,
+    url: str,
+    name: str,
+    now: dt.datetime,
+    interval: dt.timedelta,
+    *,
+    status: int | None,
+    error: str | None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Store one poll's outcome. A failure keeps the old validators and doubles the wait before the next
+    scheduled poll (interval × 2^failures, at most a day); a success resets it to the interval."""
+    previous = feed_states(con, [url]).get(url)
+    failures = (previous.consecutive_failures + 1 if previous else 1) if error else 0
+    wait = min(interval * 2**failures, MAX_BACKOFF) if error else interval
+    keep = error is not None or status == 304
+    con.execute(
+        """
+        INSERT INTO feed_status (url, name, etag, last_modified, last_polled_at, last_success_at, last_status,
+                                 last_error, consecutive_failures, next_poll_at)
+        VALUES ($url, $name, $etag, $modified, $now, CASE WHEN $error IS NULL THEN $now END, $status, $error,
+                $failures, $next)
+        ON CONFLICT (url) DO UPDATE SET
+            name = excluded.name,
+            etag = CASE WHEN $keep THEN coalesce(excluded.etag, feed_status.etag) ELSE excluded.etag END,
+            last_modified = CASE WHEN $keep THEN coalesce(excluded.last_modified, feed_status.last_modified)
+                                 ELSE excluded.last_modified END,
+            last_polled_at = excluded.last_polled_at,
+            last_success_at = coalesce(excluded.last_success_at, feed_status.last_success_at),
+            last_status = excluded.last_status, last_error = excluded.last_error,
+            consecutive_failures = excluded.consecutive_failures, next_poll_at = excluded.next_poll_at
+        """,
+        {"url": url, "name": name, "etag": etag, "modified": last_modified, "now": now, "error": error,
+         "status": status, "failures": failures, "next": now + wait, "keep": keep},
+    )
+
+
+def record_entries(con: duckdb.DuckDBPyConnection, entries: list[FeedEntry], now: dt.datetime) -> int:
+    """Add the entries not seen before; refresh the others. An entry is the same when its canonical link
+    or its GUID is known for the feed (links and GUIDs that change on every fetch do not make new entries).
+    An entry the feed marks as updated since the last poll is fetched again. Returns how many were new."""
+    if not entries:
+        return 0
+    feed_url = entries[0].feed_url
+    known = {
+        key: (guid, updated)
+        for key, guid, updated in con.execute(
+            "SELECT entry_key, guid, updated FROM feed_entries WHERE feed_url = ?", [feed_url]
+        ).fetchall()
+    }
+    by_guid = {guid: key for key, (guid, _) in known.items() if guid}
+    new: dict[str, dict] = {}
+    seen: list[tuple] = []
+    for entry in entries:
+        key = entry.entry_key if entry.entry_key in known else by_guid.get(entry.guid or "", entry.entry_key)
+        if key in known:
+            previous_update = known[key][1]
+            revised = bool(entry.updated and previous_update and entry.updated > previous_update)
+            seen.append((key, entry.link, entry.guid, entry.updated, revised))
+        elif key not in new:
+            new[key] = {
+                "feed_url": feed_url, "entry_key": key, "guid": entry.guid, "link": entry.link, "title": entry.title,
+                "summary": entry.summary, "published": entry.published, "updated": entry.updated,
+                "first_seen_at": now, "last_seen_at": now, "status": "pending", "attempts": 0,
+            }
+    if new:
+        insert_rows(con, "feed_entries", list(next(iter(new.values()))), list(new.values()), _ENTRY_TYPES)
+    for key, link, guid, updated, revised in seen:
+        con.execute(
+            """
+            UPDATE feed_entries SET last_seen_at = ?, link = ?, guid = coalesce(?, guid),
+                updated = coalesce(?, updated),
+                status = CASE WHEN ? THEN 'pending' ELSE status END, attempts = CASE WHEN ? THEN 0 ELSE attempts END
+            WHERE feed_url = ? AND entry_key = ?
+            """,
+            [now, link, guid, updated, revised, revised, feed_url, key],
+        )
+    con.execute(
+        "UPDATE feed_status SET entries_seen = (SELECT count(*) FROM feed_entries WHERE feed_url = ?) WHERE url = ?",
+        [feed_url, feed_url],
+    )
+    return len(new)
+
+
+def pending_entries(con: duckdb.DuckDBPyConnection, feed_url: str) -> list[PendingEntry]:
+    """Entries whose page is still to be fetched: new, updated, or failed fewer than MAX_PAGE_ATTEMPTS times."""
+    rows = con.execute(
+        "SELECT entry_key, link, title, summary, published, attempts FROM feed_entries"
+        " WHERE feed_url = ? AND status IN ('pending', 'failed') ORDER BY first_seen_at, entry_key",
+        [feed_url],
+    ).fetchall()
+    return [PendingEntry(*row) for row in rows]
+
+
+def record_outcomes(con: duckdb.DuckDBPyConnection, feed_url: str, outcomes: list[EntryOutcome]) -> None:
+    """What became of each fetched entry: stored, failed (retried next poll) or given up."""
+    for outcome in outcomes:
+        con.execute(
+            """
+            UPDATE feed_entries SET attempts = attempts + 1, last_error = ?, article_url = coalesce(?, article_url),
+                status = CASE WHEN ? THEN 'stored' WHEN ? OR attempts + 1 >= ? THEN 'gave_up' ELSE 'failed' END
+            WHERE feed_url = ? AND entry_key = ?
+            """,
+            [outcome.error, outcome.article_url, outcome.stored, outcome.final, MAX_PAGE_ATTEMPTS, feed_url,
+             outcome.entry_key],
+        )
