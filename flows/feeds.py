@@ -28,11 +28,13 @@ from storage.feeds import (
     EntryOutcome,
     FeedEntry,
     PendingEntry,
+    PollOutcome,
     feed_states,
+    feeds_with_pending,
     pending_entries,
     record_entries,
     record_outcomes,
-    record_poll,
+    record_polls,
 )
 
 from .alerts import alerts_artifact, raise_alerts
@@ -85,16 +87,16 @@ def check_feeds(
     ]
     with http_client() as client, ThreadPoolExecutor(FEED_THREADS) as pool:
         checks = list(pool.map(lambda f: _check(client, f, states.get(f.url)), due))
-    new = 0
+    polls = [
+        PollOutcome(
+            c.feed.url, c.feed.name, dt.timedelta(minutes=c.feed.interval_minutes), states.get(c.feed.url),
+            c.fetched.status, c.error, c.fetched.headers.get("etag"), c.fetched.headers.get("last-modified"),
+        )
+        for c in checks
+    ]
     with write_connection(db, lock_timeout) as con:
-        for check in checks:
-            headers = check.fetched.headers
-            record_poll(
-                con, check.feed.url, check.feed.name, now, dt.timedelta(minutes=check.feed.interval_minutes),
-                status=check.fetched.status, error=check.error,
-                etag=headers.get("etag"), last_modified=headers.get("last-modified"),
-            )
-            new += record_entries(con, check.entries, now)
+        record_polls(con, polls, now)
+        new = sum(record_entries(con, c.entries, now) for c in checks)
     return checks, new
 
 
@@ -237,7 +239,8 @@ def poll_feeds(
         if check.error:
             logger.warning("feed %s failed: %s", check.feed.url, check.error)
     with write_connection(db, lock_timeout) as con:
-        with_work = [c.feed for c in checks if pending_entries(con, c.feed.url)]
+        pending = feeds_with_pending(con, [c.feed.url for c in checks])
+    with_work = [c.feed for c in checks if c.feed.url in pending]
     for feed in with_work:
         counts, fetched, failed = ingest_feed(feed, db, run_id, lock_timeout)
         summary.counts = summary.counts + counts

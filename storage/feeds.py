@@ -69,43 +69,56 @@ def feed_states(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, Fe
     return {url: FeedState(etag, modified, failures, next_at) for url, etag, modified, failures, next_at in rows}
 
 
-def record_poll(
-    con: duckdb.DuckDBPyConnection,
-    url: str,
-    name: str,
-    now: dt.datetime,
-    interval: dt.timedelta,
-    *,
-    status: int | None,
-    error: str | None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> None:
-    """Store one poll's outcome. A failure keeps the old validators and doubles the wait before the next
-    scheduled poll (interval × 2^failures, at most a day); a success resets it to the interval."""
-    previous = feed_states(con, [url]).get(url)
-    failures = (previous.consecutive_failures + 1 if previous else 1) if error else 0
-    wait = min(interval * 2**failures, MAX_BACKOFF) if error else interval
-    keep = error is not None or status == 304
+@dataclass(frozen=True)
+class PollOutcome:
+    """One feed's poll as storage records it."""
+
+    url: str
+    name: str
+    interval: dt.timedelta
+    previous: FeedState | None
+    status: int | None  # HTTP status; None when no response arrived
+    error: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def record_polls(con: duckdb.DuckDBPyConnection, polls: list[PollOutcome], now: dt.datetime) -> None:
+    """Store every poll's outcome in one statement. A failure keeps the old validators and doubles the
+    wait before the next scheduled poll (interval × 2^failures, at most a day); a success resets it."""
+    if not polls:
+        return
+    rows = []
+    for poll in polls:
+        failures = (poll.previous.consecutive_failures + 1 if poll.previous else 1) if poll.error else 0
+        wait = min(poll.interval * 2**failures, MAX_BACKOFF) if poll.error else poll.interval
+        etag, modified = poll.etag, poll.last_modified
+        if poll.previous and (poll.error is not None or poll.status == 304):  # no new validators: keep the old
+            etag, modified = etag or poll.previous.etag, modified or poll.previous.last_modified
+        rows.append({
+            "url": poll.url, "name": poll.name, "etag": etag, "last_modified": modified,
+            "last_polled_at": now, "last_success_at": None if poll.error else now, "last_status": poll.status,
+            "last_error": poll.error, "consecutive_failures": failures, "next_poll_at": now + wait,
+        })
+    types = {"last_polled_at": _TIMESTAMP, "last_success_at": _TIMESTAMP, "next_poll_at": _TIMESTAMP,
+             "last_status": pa.int32(), "consecutive_failures": pa.int32()}
+    con.register("polls", pa.Table.from_pylist(rows, schema=pa.schema([(c, types.get(c, pa.string())) for c in rows[0]])))
     con.execute(
         """
         INSERT INTO feed_status (url, name, etag, last_modified, last_polled_at, last_success_at, last_status,
                                  last_error, consecutive_failures, next_poll_at)
-        VALUES ($url, $name, $etag, $modified, $now, CASE WHEN $error IS NULL THEN $now END, $status, $error,
-                $failures, $next)
+        SELECT url, name, etag, last_modified, last_polled_at, last_success_at, last_status, last_error,
+               consecutive_failures, next_poll_at FROM polls
         ON CONFLICT (url) DO UPDATE SET
             name = excluded.name,
-            etag = CASE WHEN $keep THEN coalesce(excluded.etag, feed_status.etag) ELSE excluded.etag END,
-            last_modified = CASE WHEN $keep THEN coalesce(excluded.last_modified, feed_status.last_modified)
-                                 ELSE excluded.last_modified END,
+            etag = excluded.etag, last_modified = excluded.last_modified,
             last_polled_at = excluded.last_polled_at,
             last_success_at = coalesce(excluded.last_success_at, feed_status.last_success_at),
             last_status = excluded.last_status, last_error = excluded.last_error,
             consecutive_failures = excluded.consecutive_failures, next_poll_at = excluded.next_poll_at
-        """,
-        {"url": url, "name": name, "etag": etag, "modified": last_modified, "now": now, "error": error,
-         "status": status, "failures": failures, "next": now + wait, "keep": keep},
+        """
     )
+    con.unregister("polls")
 
 
 def record_entries(con: duckdb.DuckDBPyConnection, entries: list[FeedEntry], now: dt.datetime) -> int:
@@ -153,6 +166,16 @@ def record_entries(con: duckdb.DuckDBPyConnection, entries: list[FeedEntry], now
         [feed_url, feed_url],
     )
     return len(new)
+
+
+def feeds_with_pending(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
+    """Which of these feeds have entries whose page is still to be fetched (one query for all)."""
+    rows = con.execute(
+        "SELECT DISTINCT feed_url FROM feed_entries WHERE status IN ('pending', 'failed')"
+        " AND feed_url IN (SELECT unnest(?::VARCHAR[]))",
+        [urls],
+    ).fetchall()
+    return {url for (url,) in rows}
 
 
 def pending_entries(con: duckdb.DuckDBPyConnection, feed_url: str) -> list[PendingEntry]:
