@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe bench-clean bench-feeds
+.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe bench-clean bench-feeds bench bench-quick
 
 install: $(STAMP)
 
@@ -47,3 +47,11 @@ bench-clean: $(STAMP)
 ## bench-feeds: one poll of 200 unchanged feeds (304) and pages/s for the eval HTML pages, on loopback
 bench-feeds: $(STAMP)
 	$(BIN)/python bench/feeds.py
+
+## bench: the whole pipeline vs bare trafilatura / langdetect loops, 10k HTML + 10k text, 100k RSS run (~30 min)
+bench: $(STAMP)
+	$(BIN)/python bench/pipeline.py
+
+## bench-quick: the same at 1,000 articles, without the 100k runs (~3 min)
+bench-quick: $(STAMP)
+	$(BIN)/python bench/pipeline.py --quick

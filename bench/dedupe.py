@@ -27,6 +27,7 @@ from extractors.minhash import (
     NUM_PERM,
     SHINGLE_WORDS,
     band_keys,
+    estimated_jaccard,
     exact_jaccard,
     minhash_signature,
     shingle_hashes,
@@ -117,7 +118,7 @@ def predicted_pairs(docs: list[str], signatures: list[np.ndarray], threshold: fl
 
     found = {
         (a, b) for a, b in candidates
-        if verified_jaccard(signatures[a], signatures[b], threshold, lambda a=a, b=b: exact(a, b)) is not None
+        if verified_jaccard(estimated_jaccard(signatures[a], signatures[b]), threshold, lambda a=a, b=b: exact(a, b)) is not None
     }
     return found, exact_calls
 

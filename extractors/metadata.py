@@ -31,6 +31,8 @@ class FoundDate:
 
 def find_date(line: str, rules: Rules) -> FoundDate | None:
     """The first calendar date written in `line`, in the numeric or month-name forms news pages use."""
+    if not _YEAR_DIGITS.search(line):  # every form has a four-digit year: most lines end here
+        return None
     for pattern, precision in rules.dates:
         for m in pattern.finditer(line):
             date = _to_date(m, rules)

@@ -90,14 +90,11 @@ def exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / union if union else 1.0
 
 
-def verified_jaccard(
-    a: np.ndarray, b: np.ndarray, threshold: float, exact: Callable[[], float]
-) -> float | None:
+def verified_jaccard(estimate: float, threshold: float, exact: Callable[[], float]) -> float | None:
     """The similarity of two articles if it reaches `threshold`, else None.
 
-    The estimate decides when it is far from the threshold; near it, `exact()` (the exact Jaccard,
-    computed only then) decides, so pairs at 0.78 or 0.82 land on the right side."""
-    estimate = estimated_jaccard(a, b)
+    The signatures' `estimate` decides when it is far from the threshold; near it, `exact()` (the exact
+    Jaccard, computed only then) decides, so pairs at 0.78 or 0.82 land on the right side."""
     if estimate < threshold - EXACT_MARGIN:
         return None
     if estimate < threshold + EXACT_MARGIN:

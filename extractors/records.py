@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -62,4 +62,5 @@ class Figure:
     date_hint: str | None  # the date the sentence names, ISO ("2024-10-14" or "2024-07")
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # Every field is a scalar: a shallow dict, not asdict()'s deep copy (a tenth of a batch's store time).
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -23,13 +23,29 @@ STOPWORD_LANGUAGES = ("German", "English", "French", "Spanish", "Italian")
 _SECTIONS = ("drop", "end", "teaser", "prefix", "caption", "byline", "outlet")
 
 
+class Phrases:
+    """Phrase patterns searched case-insensitively anywhere in a line, for the long lists (drop, caption).
+
+    Patterns written in lower case (all bundled ones) are searched in the lower-cased line without
+    re.IGNORECASE: Python's engine then skips ahead by the possible first characters, which makes the
+    83-phrase drop list about 3x faster. Match positions refer to the lower-cased line."""
+
+    def __init__(self, patterns: list[str]):
+        source = "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
+        self._lowered = source == source.lower()
+        self._re = re.compile(source, 0 if self._lowered else re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._re.search(text.lower() if self._lowered else text)
+
+
 @dataclass(frozen=True)
 class Rules:
-    drop: re.Pattern[str]
+    drop: Phrases
     end: re.Pattern[str]
     teaser: re.Pattern[str]
     prefix: re.Pattern[str]
-    caption: re.Pattern[str]
+    caption: Phrases
     byline: re.Pattern[str]
     outlet: re.Pattern[str]
     months: dict[str, int]
@@ -55,11 +71,11 @@ def _load(extra: tuple[str, ...]) -> Rules:
     patterns = {s: [p for t in tables for p in t.get(s, [])] for s in _SECTIONS}
     months = {k.casefold(): v for t in tables for k, v in t.get("months", {}).items()}
     return Rules(
-        drop=_union(patterns["drop"]),
+        drop=Phrases(patterns["drop"]),
         end=_union(patterns["end"]),
         teaser=_union(patterns["teaser"]),
         prefix=_union(patterns["prefix"]),
-        caption=_union(patterns["caption"]),
+        caption=Phrases(patterns["caption"]),
         byline=_union(patterns["byline"]),
         outlet=_union(patterns["outlet"]),
         months=months,

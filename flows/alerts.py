@@ -10,8 +10,7 @@ import os
 import time
 
 import httpx
-from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import get_run_logger
 
 from extractors.compare import CONTRADICTION, REVISION, judge_pairs
 from extractors.concepts import load_concepts
@@ -40,9 +39,11 @@ def revisions_alert() -> bool:
     return os.environ.get(REVISIONS_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-@task(name="raise-alerts", cache_policy=NO_CACHE)
 def raise_alerts(db: str, run_id: str, lock_timeout: float | None = None) -> list[dict]:
-    """Compare every claim not yet compared with the stored claims of its key; store and send the alerts."""
+    """Compare every claim not yet compared with the stored claims of its key; store and send the alerts.
+
+    Called inside the task that stored the batch (one task per batch: each task run costs the API
+    server a round trip or two, and thousands of them slow everything down)."""
     concepts = load_concepts()
     kinds = {CONTRADICTION, REVISION} if revisions_alert() else {CONTRADICTION}
     with write_connection(db, lock_timeout) as con:

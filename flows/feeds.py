@@ -143,11 +143,14 @@ def _time(parsed) -> dt.datetime | None:
 
 
 @task(name="ingest-feed", cache_policy=NO_CACHE)
-def ingest_feed(feed: Feed, db: str, run_id: str, lock_timeout: float | None = None) -> tuple[BatchCounts, int, int]:
-    """Fetch and store the pages of the feed's pending entries; (counts, pages fetched, pages failed)."""
+def ingest_feed(
+    feed: Feed, db: str, run_id: str, lock_timeout: float | None = None
+) -> tuple[BatchCounts, int, int, list[dict]]:
+    """Fetch and store the pages of the feed's pending entries, then compare their claims;
+    (counts, pages fetched, pages failed, alerts raised)."""
     with write_connection(db, lock_timeout) as con:
         pending = pending_entries(con, feed.url)
-    totals, fetched_ok, failed = BatchCounts(), 0, 0
+    totals, fetched_ok, failed, alerts = BatchCounts(), 0, 0, []
     with http_client() as client, ThreadPoolExecutor(PAGE_THREADS) as pool:
         for start in range(0, len(pending), BATCH_SIZE):
             batch = pending[start : start + BATCH_SIZE]
@@ -172,9 +175,12 @@ def ingest_feed(feed: Feed, db: str, run_id: str, lock_timeout: float | None = N
                     outcomes.append(EntryOutcome(entry.entry_key, True, article_url=result.source))
             rows = list({row.source: row for row in rows}.values())  # two entries, one page: store it once
             with write_connection(db, lock_timeout) as con:
-                totals = totals + write_batch(con, rows, skipped, run_id)
+                counts = write_batch(con, rows, skipped, run_id)
                 record_outcomes(con, feed.url, outcomes)
-    return totals, fetched_ok, failed
+            totals = totals + counts
+            if counts.stored or counts.duplicates:
+                alerts += raise_alerts(db, run_id, lock_timeout)
+    return totals, fetched_ok, failed, alerts
 
 
 def _process(feed: Feed, entry: PendingEntry, page: Fetched | None):
@@ -242,12 +248,11 @@ def poll_feeds(
         pending = feeds_with_pending(con, [c.feed.url for c in checks])
     with_work = [c.feed for c in checks if c.feed.url in pending]
     for feed in with_work:
-        counts, fetched, failed = ingest_feed(feed, db, run_id, lock_timeout)
+        counts, fetched, failed, alerts = ingest_feed(feed, db, run_id, lock_timeout)
         summary.counts = summary.counts + counts
         summary.pages_fetched += fetched
         summary.pages_failed += failed
-        if counts.stored or counts.duplicates:
-            summary.alerts += raise_alerts(db, run_id, lock_timeout)
+        summary.alerts += alerts
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, summary.pages_fetched + summary.pages_failed, summary.counts)
     summary.seconds = time.monotonic() - started

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+import os
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors import (
@@ -65,6 +68,42 @@ def _walk(root: Path) -> list[Path]:
             continue
         found.append(path)
     return found
+
+
+@dataclass
+class ReadBatch:
+    """One batch of files after the pipeline, before storage."""
+
+    rows: list[ArticleRow] = field(default_factory=list)
+    skipped: list[SkippedInput] = field(default_factory=list)
+    unchanged: int = 0  # files whose bytes were already stored
+
+
+def watch_parent(parent: int) -> None:
+    """Worker-process initializer: exit when the flow's process is gone. A flow killed with kill -9
+    cannot tell its pool to stop, and the workers would wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def read_files(paths: list[str], stored_hashes: dict[str, frozenset[str]]) -> ReadBatch:
+    """Read and process a batch of files: the CPU-bound part of a backfill, run in worker processes
+    (this module imports no Prefect, so a worker starts quickly)."""
+    batch = ReadBatch()
+    for path in paths:
+        result = read_article(path, stored_hashes.get(path, frozenset()))
+        if result is None:
+            batch.unchanged += 1
+        elif isinstance(result, SkippedInput):
+            batch.skipped.append(result)
+        else:
+            batch.rows.append(result)
+    return batch
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from extractors.minhash import band_keys, exact_jaccard, shingle_hashes, verified_jaccard
+from extractors.minhash import band_keys, estimated_jaccard, exact_jaccard, shingle_hashes, verified_jaccard
 
 from .bulk import insert_rows
 
@@ -70,19 +70,11 @@ def assign_stories(con: duckdb.DuckDBPyConnection, items: list[Fingerprinted], t
             for other in seen.get((band, key), []):
                 matches.append((other, signatures[other], story_of[other]))
             seen.setdefault((band, key), []).append(item.article_id)
-        verified = []
-        for other, signature, story in matches:
-            similarity = verified_jaccard(
-                item.signature, signature, threshold, lambda o=other: exact_jaccard(shingles[item.article_id], shingles[o])
-            )
-            if similarity is not None:
-                verified.append((story, similarity))
         if item.joins is not None:
-            verified.append((story_of.get(item.joins) or _stored_story(con, item.joins), 1.0))
-        if verified:
-            story, similarity = min(verified, key=lambda sv: (sv[0], -sv[1]))
+            story, similarity = story_of.get(item.joins) or _stored_story(con, item.joins), 1.0
         else:
-            story, similarity = item.article_id, None
+            story, similarity = _earliest_story(item, matches, threshold, shingles)
+        story = story or item.article_id
         story_of[item.article_id] = story
         rows.append({"article_id": item.article_id, "story_id": story, "similarity": similarity})
     insert_rows(con, "stories", ["article_id", "story_id", "similarity"], rows)
@@ -92,6 +84,25 @@ def assign_stories(con: duckdb.DuckDBPyConnection, items: list[Fingerprinted], t
     )
     con.execute("INSERT INTO lsh_bands SELECT band, key, article_id FROM incoming_bands")
     con.unregister("incoming_bands")
+
+
+def _earliest_story(
+    item: Fingerprinted, matches: list[tuple[int, np.ndarray, int]], threshold: float, shingles: "_ShingleCache"
+) -> tuple[int | None, float | None]:
+    """The lowest story id among verified matches, with the similarity that placed the article there.
+
+    Candidates are tried story by story, most similar first, and the search stops at the first verified
+    one: a story with a hundred copies costs one comparison, not a hundred exact Jaccards."""
+    ranked = sorted(
+        ((story, -estimated_jaccard(item.signature, signature), other) for other, signature, story in matches)
+    )
+    for story, negative, other in ranked:
+        similarity = verified_jaccard(
+            -negative, threshold, lambda o=other: exact_jaccard(shingles[item.article_id], shingles[o])
+        )
+        if similarity is not None:
+            return story, similarity
+    return None, None
 
 
 class _ShingleCache(dict):

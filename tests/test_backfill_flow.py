@@ -130,6 +130,8 @@ def test_a_killed_run_leaves_whole_batches_and_a_rerun_completes(tmp_path):
     """kill -9 in the middle of a backfill: every stored batch is complete, and the next run finishes the job."""
     import os
     import signal
+
+    import psutil
     import subprocess
     import sys
 
@@ -148,10 +150,14 @@ def test_a_killed_run_leaves_whole_batches_and_a_rerun_completes(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
     for line in proc.stdout:  # wait until at least one batch has been committed
-        if "ingest-batch" in line and "Completed" in line:
+        if "store-batch" in line and "Completed" in line:
             break
+    workers = psutil.Process(proc.pid).children()  # the processes reading batches
+    assert workers
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive  # orphaned workers notice and exit
     stored = query(str(db), "SELECT count(*) FROM articles")[0][0]
     assert 40 <= stored < 400 and stored % 40 == 0, stored
     assert query(str(db), "SELECT status, finished_at FROM ingest_runs") == [("running", None)]
