@@ -161,10 +161,9 @@ def without_prefect(folder: Path, db: Path, workers: int, batch_size: int = 100)
     """The flow's work (read batches in worker processes, store in order, compare claims) with no Prefect:
     seconds. The same functions the flow calls, minus the task runs, logging and artifact."""
     sys.path.insert(0, str(PROJECT))
-    from flows.inputs import read_files
     from extractors.compare import CONTRADICTION, judge_pairs
     from extractors.concepts import load_concepts
-    from flows.inputs import discover
+    from flows.inputs import discover, read_files
     from storage import write_batch, write_connection
     from storage.claims import insert_alerts, mark_compared, pending_pairs
     from storage.transaction import transaction
@@ -249,10 +248,16 @@ def stored_scaling(text_files: list[Path]) -> dict[str, float]:
             started = time.perf_counter()
             with write_connection(db) as con:
                 write_batch(con, batch, [], "probe")
+                written = time.perf_counter()
                 with transaction(con):
                     insert_alerts(con, judge_pairs(pending_pairs(con), concepts, {CONTRADICTION}), "probe")
                     mark_compared(con)
-            results[f"{target:,}"] = round((time.perf_counter() - started) / len(batch) * 1000, 2)
+            done = time.perf_counter()
+            results[f"{target:,}"] = {
+                "total": round((done - started) / len(batch) * 1000, 2),
+                "write": round((written - started) / len(batch) * 1000, 2),
+                "compare": round((done - written) / len(batch) * 1000, 2),
+            }
             stored += len(batch)
     return results
 
@@ -270,45 +275,55 @@ def _variant(row, n: int):
 
 # --- main ------------------------------------------------------------------------------------------
 
+PARTS = ("html", "text", "stages", "stored", "rss")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=int, default=10_000)
     parser.add_argument("--text", type=int, default=10_000)
-    parser.add_argument("--rss", type=int, default=100_000, help="articles in the peak-RSS run (0: skip)")
+    parser.add_argument("--rss", type=int, default=100_000, help="articles in the peak-RSS run")
     parser.add_argument("--quick", action="store_true", help="1,000 of each, no RSS run, no 100k scaling")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {PARTS}; the rest of"
+                        " bench/results.json is kept")
     parser.add_argument("--corpus", default=str(Path(tempfile.gettempdir()) / "newsmon-bench"))
     args = parser.parse_args()
+    parts = set(args.only.split(","))
     if args.quick:
-        args.html, args.text, args.rss = 1_000, 1_000, 0
+        args.html, args.text = 1_000, 1_000
+        parts -= {"stored", "rss"}
     root = Path(args.corpus)
     workers = int(os.environ.get("NEWSMON_WORKERS") or os.cpu_count() or 1)
-    results: dict = {"cores": os.cpu_count(), "workers": workers}
+    results: dict = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() and not args.quick else {}
+    results.update(cores=os.cpu_count(), workers=workers)
 
     html = make_corpus("html", args.html, root / f"html-{args.html}")
     text = make_corpus("plaintext", args.text, root / f"text-{args.text}")
     print(f"corpora: {len(html):,} HTML pages, {len(text):,} text files in {root}", flush=True)
 
-    results["html"] = {"bare_trafilatura_per_s": round(bare_html(html), 1)}
-    results["html"]["newsmon"] = newsmon_backfill(html[0].parent, root / "html.duckdb")
-    results["html"]["ratio"] = round(results["html"]["newsmon"]["articles_per_s"] / results["html"]["bare_trafilatura_per_s"], 2)
-    print("html", json.dumps(results["html"]), flush=True)
-
-    results["text"] = {"bare_read_langdetect_per_s": round(bare_text(text), 1)}
-    results["text"]["newsmon"] = newsmon_backfill(text[0].parent, root / "text.duckdb")
-    plain = without_prefect(text[0].parent, root / "plain.duckdb", workers)
-    flow_s = results["text"]["newsmon"]["flow_s"]
-    results["text"]["without_prefect_s"] = round(plain, 1)
-    results["text"]["prefect_share_of_flow"] = round(max(0.0, flow_s - plain) / flow_s, 3)
-    results["text"]["ratio"] = round(results["text"]["newsmon"]["articles_per_s"] / results["text"]["bare_read_langdetect_per_s"], 2)
-    print("text", json.dumps(results["text"]), flush=True)
-
-    sample = text[:100] + html[:100]
-    results["stage_ms_per_article"] = stage_times(sample)
-    print("stages", json.dumps(results["stage_ms_per_article"]), flush=True)
-    if not args.quick:
+    if "html" in parts:
+        results["html"] = {"bare_trafilatura_per_s": round(bare_html(html), 1)}
+        results["html"]["newsmon"] = newsmon_backfill(html[0].parent, root / "html.duckdb")
+        results["html"]["ratio"] = round(
+            results["html"]["newsmon"]["articles_per_s"] / results["html"]["bare_trafilatura_per_s"], 2)
+        print("html", json.dumps(results["html"]), flush=True)
+    if "text" in parts:
+        results["text"] = {"bare_read_langdetect_per_s": round(bare_text(text), 1)}
+        results["text"]["newsmon"] = newsmon_backfill(text[0].parent, root / "text.duckdb")
+        plain = without_prefect(text[0].parent, root / "plain.duckdb", workers)
+        newsmon = results["text"]["newsmon"]
+        results["text"]["without_prefect_s"] = round(plain, 1)
+        results["text"]["prefect_share_of_flow"] = round(max(0.0, newsmon["flow_s"] - plain) / newsmon["flow_s"], 3)
+        results["text"]["prefect_share_of_wall"] = round(max(0.0, newsmon["wall_s"] - plain) / newsmon["wall_s"], 3)
+        results["text"]["ratio"] = round(newsmon["articles_per_s"] / results["text"]["bare_read_langdetect_per_s"], 2)
+        print("text", json.dumps(results["text"]), flush=True)
+    if "stages" in parts:
+        results["stage_ms_per_article"] = {"text": stage_times(text[:100]), "html": stage_times(html[:100])}
+        print("stages", json.dumps(results["stage_ms_per_article"]), flush=True)
+    if "stored" in parts:
         results["store_ms_per_article_with_stored"] = stored_scaling(text)
         print("stored", json.dumps(results["store_ms_per_article_with_stored"]), flush=True)
-    if args.rss:
+    if "rss" in parts:
         big = make_corpus("plaintext", args.rss, root / f"text-{args.rss}")
         results["rss_run"] = newsmon_backfill(big[0].parent, root / "rss.duckdb")
         print("rss", json.dumps(results["rss_run"]), flush=True)

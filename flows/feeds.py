@@ -23,7 +23,15 @@ from prefect.runtime import flow_run
 
 from extractors import HTML_SUFFIXES, TEXT_SUFFIXES
 from extractors.urls import canonical_url
-from storage import BatchCounts, SkippedInput, default_db_path, finish_run, start_run, write_batch, write_connection
+from storage import (
+    BatchCounts,
+    SkippedInput,
+    default_db_path,
+    finish_run,
+    start_run,
+    write_batch,
+    write_connection,
+)
 from storage.feeds import (
     EntryOutcome,
     FeedEntry,

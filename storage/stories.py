@@ -9,7 +9,13 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from extractors.minhash import band_keys, estimated_jaccard, exact_jaccard, shingle_hashes, verified_jaccard
+from extractors.minhash import (
+    band_keys,
+    estimated_jaccard,
+    exact_jaccard,
+    shingle_hashes,
+    verified_jaccard,
+)
 
 from .bulk import insert_rows
 
@@ -47,13 +53,20 @@ def assign_stories(con: duckdb.DuckDBPyConnection, items: list[Fingerprinted], t
         "article_id": pa.array([a for a, k in keys.items() for _ in k], pa.int64()),
     })
     con.register("incoming_bands", incoming)
+    # Of each stored story only the members sharing the most bands come back (at most 3): a story with
+    # hundreds of copies must not send hundreds of signatures to Python for every new article.
     stored = con.execute(
         """
-        SELECT DISTINCT q.article_id, b.article_id, f.signature, coalesce(s.story_id, b.article_id)
-        FROM incoming_bands q
-        JOIN lsh_bands b ON b.band = q.band AND b.key = q.key
-        JOIN fingerprints f ON f.article_id = b.article_id
-        LEFT JOIN stories s ON s.article_id = b.article_id
+        WITH hits AS (
+            SELECT q.article_id AS new_id, b.article_id AS old_id, count(*) AS bands
+            FROM incoming_bands q JOIN lsh_bands b ON b.band = q.band AND b.key = q.key
+            GROUP BY 1, 2
+        )
+        SELECT h.new_id, h.old_id, f.signature, coalesce(s.story_id, h.old_id) AS story
+        FROM hits h
+        JOIN fingerprints f ON f.article_id = h.old_id
+        LEFT JOIN stories s ON s.article_id = h.old_id
+        QUALIFY row_number() OVER (PARTITION BY h.new_id, story ORDER BY h.bands DESC, h.old_id) <= 3
         """
     ).fetchall()
     candidates: dict[int, list[tuple[int, np.ndarray, int]]] = {}

@@ -130,11 +130,10 @@ def test_a_killed_run_leaves_whole_batches_and_a_rerun_completes(tmp_path):
     """kill -9 in the middle of a backfill: every stored batch is complete, and the next run finishes the job."""
     import os
     import signal
-
-    import psutil
     import subprocess
     import sys
 
+    import psutil
     from prefect.settings import PREFECT_API_URL
 
     folder = tmp_path / "many"

@@ -1,9 +1,8 @@
 """Near-duplicates across outlets become one story, kept in DuckDB between runs; a story is one source."""
 
+import numpy as np
 import pytest
 from conftest import FIXTURES
-
-import numpy as np
 from datasketch import MinHash
 
 from extractors.fingerprint import normalize_for_hash
