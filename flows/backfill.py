@@ -103,7 +103,7 @@ def backfill(
                 alerts += raised
                 advance(len(paths_read))
     except Exception as exc:
-        _record_failure(db, run_id, len(found.files), totals, exc)
+        record_failure(db, run_id, len(found.files), totals, exc)
         raise
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, len(found.files), totals)
@@ -147,7 +147,7 @@ def _read_ahead(batches: list[list[str]], stored_hashes: dict[str, frozenset[str
             yield paths, batch
 
 
-def _record_failure(db: str, run_id: str, files_seen: int, totals: BatchCounts, exc: Exception) -> None:
+def record_failure(db: str, run_id: str, files_seen: int, totals: BatchCounts, exc: Exception) -> None:
     """Mark the run failed if the file can be opened at all; the original error is what the user sees."""
     try:
         with write_connection(db, lock_timeout=5) as con:

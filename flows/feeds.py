@@ -46,6 +46,7 @@ from storage.feeds import (
 )
 
 from .alerts import alerts_artifact, raise_alerts
+from .backfill import record_failure
 from .feedlist import Feed, default_feeds_path, load_feeds
 from .http import Fetched, fetch, http_client
 from .inputs import Hints, article_row
@@ -245,22 +246,25 @@ def poll_feeds(
     summary = PollSummary(run_id, db)
     with write_connection(db, lock_timeout) as con:
         start_run(con, run_id, "poll_feeds", [f.url for f in feeds])
-    checks, summary.new_entries = check_feeds(feeds, db, respect_schedule, lock_timeout)
-    summary.feeds_polled = len(checks)
-    summary.not_modified = sum(c.fetched.not_modified for c in checks)
-    summary.failed = {c.feed.url: c.error for c in checks if c.error}
-    for check in checks:
-        if check.error:
-            logger.warning("feed %s failed: %s", check.feed.url, check.error)
-    with write_connection(db, lock_timeout) as con:
-        pending = feeds_with_pending(con, [c.feed.url for c in checks])
-    with_work = [c.feed for c in checks if c.feed.url in pending]
-    for feed in with_work:
-        counts, fetched, failed, alerts = ingest_feed(feed, db, run_id, lock_timeout)
-        summary.counts = summary.counts + counts
-        summary.pages_fetched += fetched
-        summary.pages_failed += failed
-        summary.alerts += alerts
+    try:
+        checks, summary.new_entries = check_feeds(feeds, db, respect_schedule, lock_timeout)
+        summary.feeds_polled = len(checks)
+        summary.not_modified = sum(c.fetched.not_modified for c in checks)
+        summary.failed = {c.feed.url: c.error for c in checks if c.error}
+        for check in checks:
+            if check.error:
+                logger.warning("feed %s failed: %s", check.feed.url, check.error)
+        with write_connection(db, lock_timeout) as con:
+            pending = feeds_with_pending(con, [c.feed.url for c in checks])
+        for feed in [c.feed for c in checks if c.feed.url in pending]:
+            counts, fetched, failed, alerts = ingest_feed(feed, db, run_id, lock_timeout)
+            summary.counts = summary.counts + counts
+            summary.pages_fetched += fetched
+            summary.pages_failed += failed
+            summary.alerts += alerts
+    except Exception as exc:
+        record_failure(db, run_id, summary.pages_fetched + summary.pages_failed, summary.counts, exc)
+        raise
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, summary.pages_fetched + summary.pages_failed, summary.counts)
     summary.seconds = time.monotonic() - started
