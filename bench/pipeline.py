@@ -161,12 +161,11 @@ def without_prefect(folder: Path, db: Path, workers: int, batch_size: int = 100)
     """The flow's work (read batches in worker processes, store in order, compare claims) with no Prefect:
     seconds. The same functions the flow calls, minus the task runs, logging and artifact."""
     sys.path.insert(0, str(PROJECT))
-    from extractors.compare import CONTRADICTION, judge_pairs
+    from extractors.compare import CONTRADICTION
     from extractors.concepts import load_concepts
     from flows.inputs import discover, read_files
     from storage import write_batch, write_connection
-    from storage.claims import insert_alerts, mark_compared, pending_pairs
-    from storage.transaction import transaction
+    from storage.claims import compare_new_claims
 
     db.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -177,9 +176,7 @@ def without_prefect(folder: Path, db: Path, workers: int, batch_size: int = 100)
         for batch in pool.map(read_files, batches, [{}] * len(batches)):
             with write_connection(db) as con:
                 write_batch(con, batch.rows, batch.skipped, "plain", unchanged=batch.unchanged)
-                with transaction(con):
-                    insert_alerts(con, judge_pairs(pending_pairs(con), concepts, {CONTRADICTION}), "plain")
-                    mark_compared(con)
+                compare_new_claims(con, concepts, {CONTRADICTION}, "plain")
     return time.perf_counter() - started
 
 
@@ -224,12 +221,11 @@ def stored_scaling(text_files: list[Path]) -> dict[str, float]:
     """ms per article to store a batch of 100 (articles, figures, claims, stories) and compare its claims,
     with 1k, 10k and 100k articles already stored."""
     sys.path.insert(0, str(PROJECT))
-    from extractors.compare import CONTRADICTION, judge_pairs
+    from extractors.compare import CONTRADICTION
     from extractors.concepts import load_concepts
     from flows.inputs import article_row
     from storage import ArticleRow, write_batch, write_connection
-    from storage.claims import insert_alerts, mark_compared, pending_pairs
-    from storage.transaction import transaction
+    from storage.claims import compare_new_claims, mark_compared
 
     rows = [r for f in text_files[:200] if isinstance(r := article_row(str(f), f.read_bytes(), f.suffix), ArticleRow)]
     concepts = load_concepts()
@@ -249,9 +245,7 @@ def stored_scaling(text_files: list[Path]) -> dict[str, float]:
             with write_connection(db) as con:
                 write_batch(con, batch, [], "probe")
                 written = time.perf_counter()
-                with transaction(con):
-                    insert_alerts(con, judge_pairs(pending_pairs(con), concepts, {CONTRADICTION}), "probe")
-                    mark_compared(con)
+                compare_new_claims(con, concepts, {CONTRADICTION}, "probe")
             done = time.perf_counter()
             results[f"{target:,}"] = {
                 "total": round((done - started) / len(batch) * 1000, 2),
@@ -293,7 +287,11 @@ def main() -> int:
         args.html, args.text = 1_000, 1_000
         parts -= {"stored", "rss"}
     root = Path(args.corpus)
-    workers = int(os.environ.get("NEWSMON_WORKERS") or os.cpu_count() or 1)
+    from flows.backfill import (
+        default_workers,  # here, not at the top: spawned workers re-import this module
+    )
+
+    workers = default_workers()
     results: dict = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() and not args.quick else {}
     results.update(cores=os.cpu_count(), workers=workers)
 

@@ -12,17 +12,10 @@ import time
 import httpx
 from prefect import get_run_logger
 
-from extractors.compare import CONTRADICTION, REVISION, judge_pairs
+from extractors.compare import CONTRADICTION, REVISION
 from extractors.concepts import load_concepts
 from storage import write_connection
-from storage.claims import (
-    alert_details,
-    insert_alerts,
-    mark_compared,
-    pending_pairs,
-    record_delivery,
-)
-from storage.transaction import transaction
+from storage.claims import alert_details, compare_new_claims, record_delivery
 
 WEBHOOKS_ENV = "NEWSMON_WEBHOOKS"  # URLs separated by spaces or commas
 REVISIONS_ENV = "NEWSMON_ALERT_REVISIONS"  # "1": revisions are alerts too
@@ -47,10 +40,7 @@ def raise_alerts(db: str, run_id: str, lock_timeout: float | None = None) -> lis
     concepts = load_concepts()
     kinds = {CONTRADICTION, REVISION} if revisions_alert() else {CONTRADICTION}
     with write_connection(db, lock_timeout) as con:
-        with transaction(con):
-            judged = judge_pairs(pending_pairs(con), concepts, kinds)
-            stored = insert_alerts(con, judged, run_id)
-            mark_compared(con)
+        stored = compare_new_claims(con, concepts, kinds, run_id)
         details = alert_details(con, ids=[s.id for s in stored]) if stored else []
     _notify(db, details, lock_timeout)
     return details

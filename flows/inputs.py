@@ -130,15 +130,22 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
         data = file.read_bytes()
     except OSError as exc:
         return SkippedInput(path, f"cannot read file: {exc.strerror or exc}")
-    if bytes_hash(data) in stored_hashes:
+    raw_hash = bytes_hash(data)
+    if raw_hash in stored_hashes:
         return None
-    return article_row(path, data, file.suffix)
+    return article_row(path, data, file.suffix, raw_hash=raw_hash)
 
 
 def article_row(
-    source: str, data: bytes, suffix: str, hints: Hints | None = None, charset: str | None = None
+    source: str,
+    data: bytes,
+    suffix: str,
+    hints: Hints | None = None,
+    charset: str | None = None,
+    raw_hash: str | None = None,
 ) -> ArticleRow | SkippedInput:
-    """The whole pipeline for one document's bytes: decode, clean, figures, claims, fingerprint."""
+    """The whole pipeline for one document's bytes: decode, clean, figures, claims, fingerprint.
+    `raw_hash` is the bytes' sha256 when the caller has already computed it."""
     try:
         decoded = decode_bytes(data, charset)
     except UnreadableInput as exc:
@@ -163,7 +170,7 @@ def article_row(
         source=source,
         format="html" if suffix.lower() in HTML_SUFFIXES else "text",
         encoding=decoded.encoding,
-        raw_hash=bytes_hash(data),
+        raw_hash=raw_hash or bytes_hash(data),
         raw_size=len(data),
         content_hash=content_hash(article.text),
         title=article.title,

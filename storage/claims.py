@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from extractors.compare import StoredClaim
+from extractors.compare import StoredClaim, judge_pairs
+from extractors.concepts import Concepts
 
 from .bulk import insert_rows
 from .database import scalar
+from .transaction import transaction
 
 CLAIM_COLUMNS = [
     "id", "article_id", "figure_position", "subject", "measure", "scope", "rate", "key", "value", "low", "high",
@@ -135,6 +137,15 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) -> 
         )
     rows = [{**dataclasses.asdict(a), "created_at": now, "run_id": run_id} for a in stored]
     insert_rows(con, "alerts", [*ALERT_COLUMNS, "created_at", "run_id"], rows)
+    return stored
+
+
+def compare_new_claims(con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str) -> list[AlertRow]:
+    """Judge every claim not yet compared against the stored ones and store the alerts, in one
+    transaction with marking them compared: a crash in between leaves them to the next batch."""
+    with transaction(con):
+        stored = insert_alerts(con, judge_pairs(pending_pairs(con), concepts, kinds), run_id)
+        mark_compared(con)
     return stored
 
 
