@@ -32,9 +32,8 @@ CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "casualties"})
 
 
 _TRANSPARENT = frozenset("-–«»\"„“”‘’'›‹")
+# Words and single punctuation marks: the noun search after an amount stops at a comma or a period.
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|[^\w\s]")
-_LETTER_TRANSPARENT = frozenset("-–«»\"„“”‘’'›‹")
-_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")
 _PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{2,4})(?:[\s/-]+\d{2,}){2,}")
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm)\b)|(?<!\d)\d{1,2}:\d{2}(?!\d)", re.I)
 _UNIT_GAP = re.compile(r"\s*(?:auf|bis|to|und|and|oder|or|von|from|–|-)?\s*", re.I)
