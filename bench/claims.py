@@ -23,6 +23,7 @@ ARTICLES = max(STORED // 10, 1)
 
 
 def build(con) -> None:
+    """Articles, then the stored claims (compared: their voices' heads built by mark_compared), then the new ones."""
     con.execute("SELECT setseed(0.42)")
     con.execute(
         f"""INSERT INTO articles (id, source, format, raw_hash, raw_size, content_hash, text, ingested_at, run_id, outlet)
@@ -31,10 +32,10 @@ def build(con) -> None:
     )
     # Value around the key's level (1,000 .. 30,000), 0.1 % far off: those are the conflicts to find.
     con.execute(
-        f"""INSERT INTO claims
+        f"""CREATE TEMP TABLE synthetic AS
         SELECT i, 1 + (i % {ARTICLES}), i // {ARTICLES}, subject, measure, NULL, rate,
                subject || '/' || measure || '/-/' || rate, v, v * 0.9, v * 1.1, false, v::VARCHAR, '', actor, NULL,
-               DATE '2024-01-01' + (i % 300)::INTEGER, i <= {STORED}
+               DATE '2024-01-01' + (i % 300)::INTEGER, false
         FROM (
             SELECT i, k,
                    ['north_korea', 'russia', 'ukraine'][1 + k % 3] AS subject,
@@ -43,8 +44,11 @@ def build(con) -> None:
                    ['ukraine', 'russia', 'united_states', 'south_korea'][1 + i % 4] AS actor,
                    round((1 + k) * 1000 * (CASE WHEN random() < 0.001 THEN 0.2 ELSE 0.97 + random() * 0.06 END)) AS v
             FROM (SELECT i, i % 30 AS k FROM range(1, {STORED + NEW + 1}) t(i))
-        )"""
+        ) ORDER BY i"""
     )
+    con.execute(f"INSERT INTO claims SELECT * FROM synthetic WHERE i <= {STORED}")
+    mark_compared(con)
+    con.execute(f"INSERT INTO claims SELECT * FROM synthetic WHERE i > {STORED}")
 
 
 def main() -> int:

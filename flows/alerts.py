@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 
+import duckdb
 import httpx
 from prefect import get_run_logger
 
@@ -32,21 +33,19 @@ def revisions_alert() -> bool:
     return os.environ.get(REVISIONS_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def raise_alerts(db: str, run_id: str, lock_timeout: float | None = None) -> list[dict]:
-    """Compare every claim not yet compared with the stored claims of its key; store and send the alerts.
-
-    Called inside the task that stored the batch (one task per batch: each task run costs the API
-    server a round trip or two, and thousands of them slow everything down)."""
-    concepts = load_concepts()
+def find_alerts(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
+    """Compare every claim not yet compared with what each source of its key says; store the alerts and
+    return them for `send_alerts`. Runs on the connection that stored the batch (one open and one
+    checkpoint per batch, not two), inside the task that stored it (one task per batch: each task run
+    costs the API server a round trip or two, and thousands of them slow everything down)."""
     kinds = {CONTRADICTION, REVISION} if revisions_alert() else {CONTRADICTION}
-    with write_connection(db, lock_timeout) as con:
-        stored = compare_new_claims(con, concepts, kinds, run_id)
-        details = alert_details(con, ids=[s.id for s in stored]) if stored else []
-    _notify(db, details, lock_timeout)
-    return details
+    stored = compare_new_claims(con, load_concepts(), kinds, run_id)
+    return alert_details(con, ids=[s.id for s in stored]) if stored else []
 
 
-def _notify(db: str, alerts: list[dict], lock_timeout: float | None) -> None:
+def send_alerts(db: str, alerts: list[dict], lock_timeout: float | None) -> None:
+    """Log lines, Prefect events and webhooks for stored alerts; called after the write connection is
+    closed, so a slow webhook never holds the file's lock."""
     logger = get_run_logger()
     deliveries = []
     for alert in alerts:

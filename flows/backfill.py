@@ -31,7 +31,7 @@ from storage import (
     write_connection,
 )
 
-from .alerts import alerts_artifact, raise_alerts
+from .alerts import alerts_artifact, find_alerts, send_alerts
 from .inputs import ReadBatch, discover, read_files, watch_parent
 from .progress import progress_bar
 
@@ -66,7 +66,8 @@ def store_batch(
     compare its claims with the stored ones: (counts, alerts raised)."""
     with write_connection(db, lock_timeout) as con:
         counts = write_batch(con, batch.rows, batch.skipped, run_id, unchanged=batch.unchanged)
-    alerts = raise_alerts(db, run_id, lock_timeout) if counts.stored or counts.duplicates else []
+        alerts = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
+    send_alerts(db, alerts, lock_timeout)
     return counts, alerts
 
 

@@ -45,7 +45,7 @@ from storage.feeds import (
     record_polls,
 )
 
-from .alerts import alerts_artifact, raise_alerts
+from .alerts import alerts_artifact, find_alerts, send_alerts
 from .backfill import record_failure
 from .feedlist import Feed, default_feeds_path, load_feeds
 from .http import Fetched, fetch, http_client
@@ -186,9 +186,10 @@ def ingest_feed(
             with write_connection(db, lock_timeout) as con:
                 counts = write_batch(con, rows, skipped, run_id)
                 record_outcomes(con, feed.url, outcomes)
+                raised = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
+            send_alerts(db, raised, lock_timeout)
             totals = totals + counts
-            if counts.stored or counts.duplicates:
-                alerts += raise_alerts(db, run_id, lock_timeout)
+            alerts += raised
     return totals, fetched_ok, failed, alerts
 
 

@@ -55,20 +55,9 @@ def write_batch(
 def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run_id: str, now: dt.datetime) -> BatchCounts:
     if not rows:
         return BatchCounts()
-    hashes = sorted({r.content_hash for r in rows})
-    stored_pairs = set(
-        con.execute(
-            "SELECT source, content_hash FROM articles WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))", [hashes]
-        ).fetchall()
+    stored_pairs, first_with_hash, latest = _stored_matches(
+        con, sorted({r.content_hash for r in rows}), sorted({r.source for r in rows})
     )
-    first_with_hash = dict(
-        con.execute(
-            "SELECT content_hash, min(id) FROM articles WHERE duplicate_of IS NULL"
-            " AND content_hash IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
-            [hashes],
-        ).fetchall()
-    )
-    latest = _latest_versions(con, sorted({r.source for r in rows}))
     next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM articles")
     new: list[dict] = []
     figures: list[dict] = []
@@ -118,13 +107,30 @@ def _insert_articles(con: duckdb.DuckDBPyConnection, rows: list[ArticleRow], run
     return BatchCounts(stored=len(new) - duplicates, duplicates=duplicates, unchanged=unchanged)
 
 
-def _latest_versions(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, tuple[int, int, int]]:
-    """Per source already stored: (first version's id, latest version's id, number of versions)."""
+def _stored_matches(
+    con: duckdb.DuckDBPyConnection, hashes: list[str], sources: list[str]
+) -> tuple[set[tuple[str, str]], dict[str, int], dict[str, tuple[int, int, int]]]:
+    """What is stored already, from one scan of the articles: the (source, content_hash) pairs of these
+    hashes, the first original with each hash, and per source already stored (first version's id, latest
+    version's id, number of versions)."""
     rows = con.execute(
-        "SELECT source, min(id), max(id), count(*) FROM articles WHERE source IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
-        [sources],
+        "SELECT id, source, content_hash, duplicate_of FROM articles"
+        " WHERE content_hash IN (SELECT unnest(?::VARCHAR[])) OR source IN (SELECT unnest(?::VARCHAR[])) ORDER BY id",
+        [hashes, sources],
     ).fetchall()
-    return {source: (first, last, count) for source, first, last, count in rows}
+    wanted_hashes, wanted_sources = set(hashes), set(sources)
+    pairs: set[tuple[str, str]] = set()
+    first_with_hash: dict[str, int] = {}
+    versions: dict[str, tuple[int, int, int]] = {}
+    for article_id, source, content_hash, duplicate_of in rows:
+        if content_hash in wanted_hashes:
+            pairs.add((source, content_hash))
+            if duplicate_of is None:
+                first_with_hash.setdefault(content_hash, article_id)
+        if source in wanted_sources:
+            first, _, count = versions.get(source, (article_id, article_id, 0))
+            versions[source] = (first, article_id, count + 1)
+    return pairs, first_with_hash, versions
 
 
 def _figure_records(article_id: int, row: ArticleRow) -> list[dict]:

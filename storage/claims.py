@@ -19,18 +19,11 @@ CLAIM_COLUMNS = [
     "id", "article_id", "figure_position", "subject", "measure", "scope", "rate", "key", "value", "low", "high",
     "vague", "text", "sentence", "actor", "attribution", "claim_date",
 ]
-# What comparison reads of a claim: the claim, its article's outlet, its story (near-duplicates are one
-# story) and its document (the versions of one URL or file are one document).
-_STORED = """
-    c.id, c.article_id, coalesce(st.story_id, a.duplicate_of, a.id)::VARCHAR AS story,
-    coalesce(v.first_id, a.id)::VARCHAR AS document, c.subject, c.measure, c.scope, c.rate,
-    c.value, c.low, c.high, c.vague, c.text, c.actor, a.outlet, c.claim_date
-"""
-_STORED_FROM = """
-    claims c JOIN articles a ON a.id = c.article_id
-    LEFT JOIN stories st ON st.article_id = a.id
-    LEFT JOIN article_versions v ON v.article_id = a.id
-"""
+# What comparison reads of a claim (extractors.compare.StoredClaim), from the claim_sources view.
+_STORED = [
+    "id", "article_id", "story", "document", "subject", "measure", "scope", "rate",
+    "value", "low", "high", "vague", "text", "actor", "outlet", "claim_date",
+]
 
 
 ALERT_COLUMNS = ["id", "kind", "severity", "key", "new_claim_id", "previous_claim_id", "explanation"]
@@ -67,51 +60,86 @@ def next_claim_id(con: duckdb.DuckDBPyConnection) -> int:
 
 def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, StoredClaim]]:
     """Pairs (newer claim, older claim) of the same subject, measure and rate, one of them not yet
-    compared, that might conflict. Done in one join: pairs whose values sit inside each other's
-    intervals corroborate and are left out, vague pairs never conflict. Copies of one story (and
-    versions of one article) are one source: they pair only where one copy has a figure the other
-    lacks for that key, i.e. where a number was changed. Of each earlier source (or of the claim's own
-    story) only the latest such claim per place is kept, so the Python side judges a few pairs, not a
-    million."""
+    compared, that might conflict.
+
+    A new claim meets the latest claim of each voice of its key (`claim_heads`: what each actor, outlet
+    or story says today), the copies of its own story, and the other new claims; never the whole history
+    of the key, so the cost grows with the sources of a key, not with its claims. Pairs whose values sit
+    inside each other's intervals corroborate and are left out, vague pairs never conflict. Copies of one
+    story (and versions of one article) are one source: they pair only where one copy has a figure the
+    other lacks for that key, i.e. where a number was changed. Of each voice (or of the claim's own
+    story) only the latest conflicting claim per place is kept."""
+    columns = ", ".join(_STORED)
     rows = con.execute(
         f"""
-        WITH stored AS (SELECT {_STORED}, c.compared FROM {_STORED_FROM}),
+        WITH fresh AS (
+            SELECT {columns}, voice, compared FROM claim_sources
+            WHERE NOT compared AND subject IS NOT NULL  -- a figure about nobody we know is stored, never compared
+        ),
+        candidates AS (
+            SELECT h.claim_id AS id FROM claim_heads h
+            SEMI JOIN fresh f ON f.measure = h.measure AND f.subject = h.subject AND f.rate = h.rate
+            UNION
+            SELECT c.id FROM claims c
+            WHERE c.article_id IN (SELECT article_id FROM stories WHERE story_id IN (SELECT story FROM fresh)
+                                   UNION SELECT story FROM fresh)
+        ),
+        stored AS (
+            SELECT {columns}, voice, compared FROM claim_sources
+            WHERE id IN (SELECT id FROM candidates) OR NOT compared
+        ),
         pairs AS (
             SELECT CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN n.id ELSE o.id END AS newer,
                    CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older
-            FROM stored n
-            JOIN stored o ON o.measure = n.measure AND o.subject IS NOT DISTINCT FROM n.subject AND o.rate = n.rate
-            WHERE NOT n.compared AND o.id <> n.id
-              AND n.subject IS NOT NULL  -- a figure about nobody we know is stored, never compared
+            FROM fresh n
+            JOIN stored o ON o.measure = n.measure AND o.subject = n.subject AND o.rate = n.rate
+            WHERE o.id <> n.id
               AND (o.compared OR o.id < n.id)  -- two new claims meet once
               AND NOT (n.vague AND o.vague)
               AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
                    AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
-              AND (o.story <> n.story OR (
+              AND (o.story <> n.story OR (  -- `stored` holds every claim of the articles of the new claims' stories
                    o.article_id <> n.article_id AND o.scope IS NOT DISTINCT FROM n.scope
-                   AND NOT EXISTS (SELECT 1 FROM claims x WHERE x.article_id = o.article_id AND x.value = n.value
+                   AND NOT EXISTS (SELECT 1 FROM stored x WHERE x.article_id = o.article_id AND x.value = n.value
                                    AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)
-                   AND NOT EXISTS (SELECT 1 FROM claims x WHERE x.article_id = n.article_id AND x.value = o.value
+                   AND NOT EXISTS (SELECT 1 FROM stored x WHERE x.article_id = n.article_id AND x.value = o.value
                                    AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)))
-        )
-        SELECT w.*, p.*
+        ),
+        SELECT {_sides("w")}, {_sides("p")}
         FROM pairs
         JOIN stored w ON w.id = pairs.newer
         JOIN stored p ON p.id = pairs.older
         QUALIFY row_number() OVER (
-            PARTITION BY w.id,
-                CASE WHEN p.story = w.story THEN 'story' ELSE coalesce(p.actor, 'outlet:' || coalesce(p.outlet, p.article_id::VARCHAR)) END,
-                p.scope, p.vague
+            PARTITION BY w.id, CASE WHEN p.story = w.story THEN 'story' ELSE p.voice END, p.scope, p.vague
             ORDER BY p.claim_date DESC NULLS LAST, p.id DESC
         ) = 1
         """
     ).fetchall()
-    width = len(rows[0]) // 2 if rows else 0
-    return [(_stored(r[: width - 1]), _stored(r[width:-1])) for r in rows]
+    width = len(_STORED)
+    return [(StoredClaim(*r[:width]), StoredClaim(*r[width:])) for r in rows]
 
 
 def mark_compared(con: duckdb.DuckDBPyConnection) -> None:
-    """Every claim stored so far has met every other: the next comparison starts from the next batch."""
+    """Every claim stored so far has met every voice of its key: the new ones become the heads of their
+    voices where they are later than the head, and the next comparison starts from the next batch."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE fresh_heads AS
+        SELECT measure, subject, rate, scope, vague, voice, id AS claim_id, claim_date FROM claim_sources
+        WHERE NOT compared AND subject IS NOT NULL
+        QUALIFY row_number() OVER (
+            PARTITION BY measure, subject, rate, scope, vague, voice ORDER BY claim_date DESC NULLS LAST, id DESC
+        ) = 1
+        """
+    )
+    same_head = """h.measure = f.measure AND h.subject = f.subject AND h.rate = f.rate
+                   AND h.scope IS NOT DISTINCT FROM f.scope AND h.vague = f.vague AND h.voice = f.voice"""
+    con.execute(
+        f"""DELETE FROM claim_heads h USING fresh_heads f WHERE {same_head}
+            AND (coalesce(f.claim_date, DATE '0001-01-01'), f.claim_id) > (coalesce(h.claim_date, DATE '0001-01-01'), h.claim_id)"""
+    )
+    con.execute(f"INSERT INTO claim_heads SELECT * FROM fresh_heads f WHERE NOT EXISTS (SELECT 1 FROM claim_heads h WHERE {same_head})")
+    con.execute("DROP TABLE fresh_heads")
     con.execute("UPDATE claims SET compared = true WHERE NOT compared")
 
 
@@ -188,5 +216,6 @@ def alert_details(
     return out
 
 
-def _stored(row: tuple) -> StoredClaim:
-    return StoredClaim(*row)
+def _sides(alias: str) -> str:
+    """The StoredClaim columns of one side of a pair; story and document are compared as text."""
+    return ", ".join(f"{alias}.{c}::VARCHAR" if c in ("story", "document") else f"{alias}.{c}" for c in _STORED)

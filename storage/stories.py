@@ -53,50 +53,74 @@ def assign_stories(con: duckdb.DuckDBPyConnection, items: list[Fingerprinted], t
         "article_id": pa.array([a for a, k in keys.items() for _ in k], pa.int64()),
     })
     con.register("incoming_bands", incoming)
-    # Of each stored story only the members sharing the most bands come back (at most 3): a story with
-    # hundreds of copies must not send hundreds of signatures to Python for every new article.
+    # Of each stored story only the members sharing the most bands come back (at most 3), with the bands
+    # the story already holds: a story with hundreds of copies must not send hundreds of signatures to
+    # Python for every new article, nor store the same band keys hundreds of times.
     stored = con.execute(
         """
         WITH hits AS (
-            SELECT q.article_id AS new_id, b.article_id AS old_id, count(*) AS bands
+            SELECT q.article_id AS new_id, b.article_id AS old_id, count(*) AS bands, list(q.band) AS held
             FROM incoming_bands q JOIN lsh_bands b ON b.band = q.band AND b.key = q.key
             GROUP BY 1, 2
+        ),
+        placed AS (
+            SELECT h.*, coalesce(s.story_id, h.old_id) AS story FROM hits h LEFT JOIN stories s ON s.article_id = h.old_id
+        ),
+        story_held AS (
+            SELECT new_id, story, list_distinct(flatten(list(held))) AS held FROM placed GROUP BY 1, 2
+        ),
+        best AS (
+            SELECT new_id, old_id, story FROM placed
+            QUALIFY row_number() OVER (PARTITION BY new_id, story ORDER BY bands DESC, old_id) <= 3
         )
-        SELECT h.new_id, h.old_id, f.signature, coalesce(s.story_id, h.old_id) AS story
-        FROM hits h
-        JOIN fingerprints f ON f.article_id = h.old_id
-        LEFT JOIN stories s ON s.article_id = h.old_id
-        QUALIFY row_number() OVER (PARTITION BY h.new_id, story ORDER BY h.bands DESC, h.old_id) <= 3
+        SELECT b.new_id, b.old_id, f.signature, b.story, sh.held
+        FROM best b
+        JOIN story_held sh ON sh.new_id = b.new_id AND sh.story = b.story
+        JOIN fingerprints f ON f.article_id = b.old_id
         """
     ).fetchall()
     candidates: dict[int, list[tuple[int, np.ndarray, int]]] = {}
-    for new_id, old_id, signature, story in stored:
+    held: dict[tuple[int, int], set[int]] = {}  # (article, story) -> bands whose key that story already holds
+    for new_id, old_id, signature, story, bands in stored:
         candidates.setdefault(new_id, []).append((old_id, np.array(signature, dtype=np.uint32), story))
+        held[new_id, story] = set(bands)
     shingles = _ShingleCache(con, {item.article_id: item.text for item in items})
     seen: dict[tuple[int, int], list[int]] = {}  # (band, key) -> earlier articles of this batch
     signatures = {item.article_id: item.signature for item in items}
     story_of: dict[int, int] = {}
     rows = []
+    new_bands: list[tuple[int, int, int]] = []
     for item in items:
         matches = list(candidates.get(item.article_id, []))
+        batch_held: dict[int, set[int]] = {}  # story -> bands whose key an earlier article of the batch holds
         for band, key in enumerate(keys[item.article_id]):
             for other in seen.get((band, key), []):
                 matches.append((other, signatures[other], story_of[other]))
-            seen.setdefault((band, key), []).append(item.article_id)
+                batch_held.setdefault(story_of[other], set()).add(band)
         if item.joins is not None:
             story, similarity = story_of.get(item.joins) or _stored_story(con, item.joins), 1.0
         else:
             story, similarity = _earliest_story(item, matches, threshold, shingles)
         story = story or item.article_id
         story_of[item.article_id] = story
+        # A band key the story already holds adds nothing to the lookup: the story is found through it anyway.
+        skip = held.get((item.article_id, story), set()) | batch_held.get(story, set())
+        for band, key in enumerate(keys[item.article_id]):
+            if band not in skip:
+                seen.setdefault((band, key), []).append(item.article_id)
+                new_bands.append((band, key, item.article_id))
         rows.append({"article_id": item.article_id, "story_id": story, "similarity": similarity})
     insert_rows(con, "stories", ["article_id", "story_id", "similarity"], rows)
     insert_rows(
         con, "fingerprints", ["article_id", "signature"],
         [{"article_id": item.article_id, "signature": item.signature.tolist()} for item in items],
     )
-    con.execute("INSERT INTO lsh_bands SELECT band, key, article_id FROM incoming_bands")
     con.unregister("incoming_bands")
+    insert_rows(
+        con, "lsh_bands", ["band", "key", "article_id"],
+        [{"band": band, "key": key, "article_id": article} for band, key, article in new_bands],
+        types={"band": pa.int16(), "key": pa.int64()},
+    )
 
 
 def _earliest_story(

@@ -79,6 +79,31 @@ def test_articles_arriving_in_two_runs_compare_old_with_new(tmp_path):
     assert {(n, p) for n, p, _ in alert_pairs(db)} == {("a03", "a01"), ("a03", "a02")}
 
 
+def test_a_new_claim_meets_what_each_source_says_now_not_what_it_said_before(tmp_path):
+    db = str(tmp_path / "heads.duckdb")
+    early, late = tmp_path / "early", tmp_path / "late"
+    early.mkdir(), late.mkdir()
+    for name in ("a09-nordkurier-de.txt", "a10-harbor-post-en.txt"):  # Kyiv: 1,200 killed, later 300
+        shutil.copy(ARTICLES / name, early / name)
+    backfill([str(early)], db=db)
+    assert {(n, p) for n, p, _ in alert_pairs(db)} == {("a10", "a09")}
+    (late / "pentagon.txt").write_text(
+        "Pentagon confirms losses\nNovember 20, 2024\nBy Alex Writer\n\n"
+        "According to the Pentagon, 300 North Korean soldiers have been killed so far in the fighting.\n\n"
+        "The figure matches the one given by officials in Kyiv earlier this week.\n", "utf-8")
+    # Kyiv's current count is 300: agreeing with it is no contradiction, whatever Kyiv said before
+    assert backfill([str(late)], db=db).alerts == []
+    (late / "moscow.txt").write_text(
+        "Moscow disputes losses\nNovember 22, 2024\nBy Alex Writer\n\n"
+        "According to the Kremlin, 40 North Korean soldiers have been killed so far in the fighting.\n\n"
+        "Russian officials gave no details on how the number was counted or verified.\n", "utf-8")
+    late_alerts = backfill([str(late)], db=db).alerts
+    pairs = query(db, "SELECT n.article, p.article FROM alerts a JOIN claims_view n ON n.claim_id = a.new_claim_id"
+                      " JOIN claims_view p ON p.claim_id = a.previous_claim_id WHERE n.article LIKE '%moscow%'")
+    # against Kyiv's latest (a10) and the Pentagon, not against Kyiv's withdrawn 1,200 (a09)
+    assert len(late_alerts) == 2 and {Path(p).name[:3] for _, p in pairs} == {"a10", "pen"}
+
+
 class _Receiver(BaseHTTPRequestHandler):
     received: list = []
 

@@ -60,6 +60,42 @@ def test_old_file_upgrades_in_place(tmp_path):
     con.close()
 
 
+def test_a_file_with_claims_upgrades_to_heads_and_unindexed_tables(tmp_path):
+    from conftest import FIXTURES
+
+    from flows.inputs import article_row
+
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for version, name, sql in migration_files():
+        if version <= 6:  # the schema before claim heads and unindexed tables
+            (folder / f"{version:04d}_{name}.sql").write_text(sql)
+    db = tmp_path / "old.duckdb"
+    files = sorted((FIXTURES / "claims").glob("*.txt"))
+    rows = [r for f in files if isinstance(r := article_row(str(f), f.read_bytes(), f.suffix), ArticleRow)]
+    con = duckdb.connect(str(db))
+    migrate(con, folder)
+    write_batch(con, rows, [], "old")
+    con.execute("UPDATE claims SET compared = true")
+    before = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall() for t in ("articles", "figures", "claims", "stories")}
+    con.close()
+    with write_connection(db) as con:  # applies 0007 and 0008 to the populated file
+        after = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall() for t in before}
+        heads = con.execute("SELECT measure, subject, rate, scope, vague, voice, claim_id FROM claim_heads").fetchall()
+        latest = con.execute(
+            "SELECT measure, subject, rate, scope, vague, voice, arg_max(id, (coalesce(claim_date, DATE '0001-01-01'), id))"
+            " FROM claim_sources WHERE subject IS NOT NULL GROUP BY ALL"
+        ).fetchall()
+        indexed = con.execute(
+            "SELECT DISTINCT table_name FROM duckdb_indexes() UNION SELECT DISTINCT table_name FROM duckdb_constraints()"
+            " WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')"
+        ).fetchall()
+    assert after == before and before["claims"][0][0] > 10
+    assert sorted(heads, key=str) == sorted(latest, key=str) and len(heads) > 5
+    grown = {"articles", "figures", "claims", "fingerprints", "stories", "lsh_bands", "alerts"}
+    assert not grown & {t for (t,) in indexed}
+
+
 def test_batch_links_duplicates_and_rerun_is_unchanged(tmp_path):
     db = tmp_path / "b.duckdb"
     batch = [row("/a.txt", "same body"), row("/b.txt", "same body"), row("/c.txt", "other body")]

@@ -7,6 +7,7 @@ from datasketch import MinHash
 
 from extractors.fingerprint import normalize_for_hash
 from extractors.minhash import (
+    band_keys,
     estimated_jaccard,
     exact_jaccard,
     minhash_signature,
@@ -84,7 +85,13 @@ def test_a_wire_story_in_three_outlets_is_one_story_across_runs(tmp_path):
     # the three copies make one source: their identical claims corroborate nothing, contradict nothing
     assert query(db, "SELECT count(*) FROM corroborations_view") == [(0,)]
     assert query(db, "SELECT count(*) FROM alerts") == [(0,)]
-    assert query(db, "SELECT count(*) FROM lsh_bands") == [(4 * 32,)]
+    # each distinct band key is held once per story: the copies add only the keys the story lacked
+    held = query(db, "SELECT s.story_id, b.band, b.key FROM lsh_bands b JOIN stories s USING (article_id)")
+    members = query(db, "SELECT s.story_id, f.signature FROM fingerprints f JOIN stories s USING (article_id)")
+    expected = {(story, band, key) for story, signature in members
+                for band, key in enumerate(band_keys(np.array(signature, dtype=np.uint32)))}
+    assert len(held) == len(set(held)) and set(held) == expected
+    assert 32 + 32 < len(held) < 4 * 32  # the lone article's 32, the story's first member's 32, some of the copies'
 
 
 def test_a_revised_file_is_a_version_and_a_changed_number_a_revision_alert(tmp_path):
