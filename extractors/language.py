@@ -9,8 +9,9 @@ from langdetect.lang_detect_exception import LangDetectException
 
 # langdetect samples n-grams at random; a fixed seed makes every run agree with the last.
 DetectorFactory.seed = 0
-# Enough text to be sure, short enough to keep detection at a few milliseconds per article.
-SAMPLE_CHARS = 1500
+# Enough text to be sure, short enough to keep detection cheap: on 199 cleaned eval articles the first
+# 300, 500, 700 or 1,500 characters all give the language 5,000 do; 700 costs 1.9 ms, 1,500 2.8 ms.
+SAMPLE_CHARS = 700
 
 
 @dataclass(frozen=True)
