@@ -121,16 +121,22 @@ def newsmon_backfill(folder: Path, db: Path) -> dict:
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
     samples: list[tuple[float, int]] = []
+    roles: dict[str, int] = defaultdict(int)  # peak RSS per part of the tree
 
     def sample() -> None:
         nonlocal peak
         while child.poll() is None:
             try:
                 tree = [child, *child.children(recursive=True)]
-                rss = sum(p.memory_info().rss for p in tree if p.is_running())
+                parts: dict[str, int] = defaultdict(int)
+                for process in tree:
+                    parts[_role(process, child)] += process.memory_info().rss
             except psutil.Error:
                 continue
+            rss = sum(parts.values())
             peak = max(peak, rss)
+            for role, value in parts.items():
+                roles[role] = max(roles[role], value)
             samples.append((time.perf_counter() - started, rss))
             time.sleep(0.25)
 
@@ -147,7 +153,21 @@ def newsmon_backfill(folder: Path, db: Path) -> dict:
         "files": files, "wall_s": round(wall, 1), "flow_s": round(flow_seconds, 1),
         "articles_per_s": round(files / flow_seconds, 1), "articles_per_s_wall": round(files / wall, 1),
         "peak_rss_mb": round(peak / 2**20), "rss_mb_at_quarters": _quarters(samples),
+        "peak_rss_mb_by_part": {role: round(value / 2**20) for role, value in sorted(roles.items())},
     }
+
+
+def _role(process: psutil.Process, cli: psutil.Process) -> str:
+    """Which part of the backfill's process tree a process is: the CLI (flow, storage), a reading
+    worker, or Prefect's temporary server."""
+    if process.pid == cli.pid:
+        return "cli"
+    command = " ".join(process.cmdline())
+    if "uvicorn" in command or "prefect" in command and "server" in command:
+        return "prefect_server"
+    if "multiprocessing" in command:
+        return "workers"
+    return "other"
 
 
 def _quarters(samples: list[tuple[float, int]]) -> list[int]:

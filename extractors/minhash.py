@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Callable
 
 import numpy as np
-from datasketch import MinHash
 
 from .fingerprint import normalized_words
 
@@ -46,8 +45,12 @@ def shingle_hashes(text: str) -> np.ndarray:
 
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutations for seed 1: a (odd) and b, uint32 each."""
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+    """datasketch's affine32 permutations for seed 1 (a odd, b; uint32 each), drawn as datasketch 2.0
+    draws them. Not imported from it: datasketch pulls in scipy, 75 MB in every worker process, for
+    these 256 numbers (tests/test_stories.py checks the signatures equal datasketch's)."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
     return a.reshape(1, -1), b.reshape(1, -1)
 
 
