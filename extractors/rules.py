@@ -27,16 +27,63 @@ class Phrases:
     """Phrase patterns searched case-insensitively anywhere in a line, for the long lists (drop, caption).
 
     Patterns written in lower case (all bundled ones) are searched in the lower-cased line without
-    re.IGNORECASE: Python's engine then skips ahead by the possible first characters, which makes the
-    83-phrase drop list about 3x faster. Match positions refer to the lower-cased line."""
+    re.IGNORECASE: Python's engine then skips ahead by the possible first characters. The union is also
+    arranged for the engine, without changing what matches: patterns anchored with ^ are tried once at
+    the start of the line instead of at every position, and the others are grouped by their first
+    literal character ("newsletter|nur noch" -> "n(?:ewsletter|ur noch)"), so each position tries a
+    few branches, not all eighty. Match positions refer to the lower-cased line."""
 
     def __init__(self, patterns: list[str]):
-        source = "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
-        self._lowered = source == source.lower()
-        self._re = re.compile(source, 0 if self._lowered else re.IGNORECASE)
+        lowered = all(p == p.lower() for p in patterns)
+        flags = 0 if lowered else re.IGNORECASE
+        anchored = [p for p in patterns if p.startswith("^") and not _top_level_bar(p)]
+        floating = [p for p in patterns if p not in anchored]
+        self._lowered = lowered
+        self._start = re.compile(_alternatives([p[1:] for p in anchored]), flags)
+        self._anywhere = re.compile(_by_first_character(floating), flags)
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self._re.search(text.lower() if self._lowered else text)
+        line = text.lower() if self._lowered else text
+        return self._start.match(line) or self._anywhere.search(line)
+
+
+def _alternatives(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
+
+
+def _by_first_character(patterns: list[str]) -> str:
+    """One branch per leading literal character; patterns that do not start with a plain letter or
+    digit followed by something other than a quantifier stay as they are."""
+    groups: dict[str, list[str]] = {}
+    rest = []
+    for p in patterns:
+        if len(p) > 1 and p[0].isalnum() and p[1] not in "?*+{" and not _top_level_bar(p):
+            groups.setdefault(p[0], []).append(p[1:])
+        else:
+            rest.append(p)
+    branches = [f"{first}(?:{_alternatives(tails)})" for first, tails in groups.items()]
+    return "|".join(branches + [f"(?:{p})" for p in rest]) or r"(?!)"
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether `pattern` is an alternation at its top level ("a|b"), where neither an anchor nor a
+    first character can be factored out."""
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 @dataclass(frozen=True)

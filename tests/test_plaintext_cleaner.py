@@ -211,3 +211,26 @@ def test_outlet_name_line_does_not_pull_in_the_line_after_it():
     rules = {d.text: d.rule for d in clean_text(doc, lang="de").lines}
     assert rules["Beispielzeitung"] == "outlet name"
     assert rules["Politik"] != "outlet name"
+
+
+def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
+    import re
+    import tomllib
+
+    from extractors.rules import Phrases, _bundled_files
+
+    tricky = ["^teilen$", "^a|b$", "ad-?blocker", "x?yz", "n{2}e", "(foo|bar) baz", "Quelle:", "[|]x", "\\(archiv\\)"]
+    lines = [
+        "teilen", "teilen sie das", "a line", "ends with b", "werbeblocker aus", "adblocker", "ad-blocker",
+        "yz here", "xyz", "nne", "ne", "bar baz", "quelle: dpa", "QUELLE: DPA", "|x", "foto (archiv)", "",
+        "Jetzt für nur 0,99 € weiterlesen", "Newsletter abonnieren", "Ein ganz normaler Satz über Truppen.",
+    ]
+    tables = [tomllib.loads(f.read_text("utf-8")) for f in _bundled_files()]
+    bundled = [[p for t in tables for p in t.get(section, [])] for section in ("drop", "caption")]
+    for patterns in (tricky, *bundled):
+        plain = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        arranged = Phrases(patterns)
+        assert [bool(plain.search(x)) for x in lines] == [bool(arranged.search(x)) for x in lines], patterns
+    dropped = {x for x in lines if Phrases(bundled[0]).search(x)}
+    assert dropped == {"teilen", "werbeblocker aus", "adblocker", "ad-blocker", "Jetzt für nur 0,99 € weiterlesen",
+                       "Newsletter abonnieren"}
