@@ -67,6 +67,7 @@ def store_batch(
     with write_connection(db, lock_timeout) as con:
         counts = write_batch(con, batch.rows, batch.skipped, run_id, unchanged=batch.unchanged)
         alerts = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
+    batch.release()
     send_alerts(db, alerts, lock_timeout)
     return counts, alerts
 

@@ -78,6 +78,12 @@ class ReadBatch:
     skipped: list[SkippedInput] = field(default_factory=list)
     unchanged: int = 0  # files whose bytes were already stored
 
+    def release(self) -> None:
+        """Drop the articles once they are stored. Prefect keeps every task run's parameters until its
+        flow ends (PrefectHQ/prefect#12668): a batch that kept its articles would make a backfill's
+        memory grow with the corpus (measured: the flow's process at 1 GB after 100,000 articles)."""
+        self.rows, self.skipped = [], []
+
 
 def watch_parent(parent: int) -> None:
     """Worker-process initializer: exit when the flow's process is gone. A flow killed with kill -9

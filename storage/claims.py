@@ -104,7 +104,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
                                    AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)
                    AND NOT EXISTS (SELECT 1 FROM stored x WHERE x.article_id = n.article_id AND x.value = o.value
                                    AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)))
-        ),
+        )
         SELECT {_sides("w")}, {_sides("p")}
         FROM pairs
         JOIN stored w ON w.id = pairs.newer
