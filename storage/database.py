@@ -20,6 +20,10 @@ DEFAULT_LOCK_TIMEOUT = 60.0
 # Files stay readable by DuckDB 1.4 and later (the 1.4 LTS line and the duckdb-cli users have),
 # not only by the 2.x library that writes them.
 STORAGE_COMPATIBILITY = "v1.4.0"
+# A writer's DuckDB memory, above which it spills to disk. A batch needs far less, but a checkpoint that
+# merges the small row groups of earlier batches rewrites up to 64,000 articles at once: without a
+# limit that took the flow's process from ~400 MB to ~970 MB at 100,000 articles (docs/performance.md).
+WRITE_MEMORY_LIMIT = "256MB"
 
 _LOCK_ERROR = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
 
@@ -70,7 +74,7 @@ def _open(path: str | Path, read_only: bool, lock_timeout: float | None) -> duck
     timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
     deadline = time.monotonic() + timeout
     delay = 0.05
-    config = {} if read_only else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+    config = {} if read_only else {"storage_compatibility_version": STORAGE_COMPATIBILITY, "memory_limit": WRITE_MEMORY_LIMIT}
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
