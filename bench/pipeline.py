@@ -286,13 +286,13 @@ def stored_scaling(text_files: list[Path], targets: tuple[int, ...] = (1_000, 10
                 stored += len(batch)
             total, write = sorted(timings)[len(timings) // 2]
             with write_connection(db) as con:
-                claims, heads = con.execute("SELECT count(*), count(DISTINCT key) FROM claims WHERE subject IS NOT NULL").fetchone()
+                claims, keys = con.execute("SELECT count(*), count(DISTINCT key) FROM claims WHERE subject IS NOT NULL").fetchone()
             results[f"{target:,}"] = {
                 "total": round(total / 100 * 1000, 2),
                 "write": round(write / 100 * 1000, 2),
                 "compare": round((total - write) / 100 * 1000, 2),
                 "comparable_claims": claims,
-                "keys": heads,
+                "keys": keys,
             }
             print("  stored", target, results[f"{target:,}"], flush=True)
     return results
