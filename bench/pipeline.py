@@ -299,14 +299,8 @@ def stored_scaling(text_files: list[Path], targets: tuple[int, ...] = (1_000, 10
 
 
 def _variant(row, n: int):
-    import dataclasses
-
-    from extractors.fingerprint import content_hash
-    from extractors.minhash import minhash_signature
-
-    text = f"{row.text}\n\nNr. {n}"
-    return dataclasses.replace(row, source=f"{row.source}#{n}", content_hash=content_hash(text), text=text,
-                               signature=minhash_signature(text))
+    """A copy of `row` under another source: the same story, a body of its own."""
+    return _with_body(row, n, f"{row.text}\n\nNr. {n}")
 
 
 def _claims_variant(row, filler, n: int, rng: random.Random):
@@ -314,12 +308,8 @@ def _claims_variant(row, filler, n: int, rng: random.Random):
     import dataclasses
     import datetime as dt
 
-    from extractors.fingerprint import content_hash
-    from extractors.minhash import minhash_signature
-
     words = filler.text.split()
     rng.shuffle(words)
-    text = f"{row.text}\n\n{' '.join(words[:300])}"
     factor = rng.choice((0.5, 0.8, 1.0, 1.0, 1.25, 2.0))
     day = dt.date(2024, 10, 1) + dt.timedelta(days=rng.randrange(180))
 
@@ -330,10 +320,19 @@ def _claims_variant(row, filler, n: int, rng: random.Random):
         dataclasses.replace(c, value=c.value * factor, low=scaled(c.low), high=scaled(c.high), claim_date=day)
         for c in row.claims
     )
-    return dataclasses.replace(
-        row, source=f"{row.source}#{n}", content_hash=content_hash(text), text=text, outlet=f"Outlet {n % 40}",
-        signature=minhash_signature(text), claims=claims, published=day,
-    )
+    return _with_body(row, n, f"{row.text}\n\n{' '.join(words[:300])}", outlet=f"Outlet {n % 40}", claims=claims,
+                      published=day)
+
+
+def _with_body(row, n: int, text: str, **changes):
+    """`row` as source `<source>#n` with body `text`: content hash and signature computed for that body."""
+    import dataclasses
+
+    from extractors.fingerprint import content_hash
+    from extractors.minhash import minhash_signature
+
+    return dataclasses.replace(row, source=f"{row.source}#{n}", content_hash=content_hash(text), text=text,
+                               signature=minhash_signature(text), **changes)
 
 
 # --- main ------------------------------------------------------------------------------------------
