@@ -1,10 +1,12 @@
 """Strip page furniture from plain-text dumps of news pages, line by line.
 
 Each line gets a class from its own features (length, sentence end, stop-word share)
-and the phrase rules; the article body is then the stretch from the first prose line
-to the last one before an end marker (comments, teasers, sources). Inside the body only
-prose and single subheads between prose survive; the header above it is read for
-title, date, author and outlet.
+and the phrase rules; the article body then runs from the first prose line to an end
+marker (comments, sources). A teaser box ("Related", "Mehr zum Thema") or a stretch of
+furniture breaks it, and it goes on only where a substantial run of prose follows:
+teasers, author bios and promotions are single paragraphs between furniture. Inside the
+body only prose and single subheads between prose survive; the header above it is read
+for title, date, author and outlet.
 """
 
 from __future__ import annotations
@@ -23,13 +25,30 @@ MIN_STOPWORD_SHARE = 0.12
 # A question line this short is a headline ("Sind Soldaten gefallen?"), not prose.
 MAX_HEADLINE_QUESTION_WORDS = 15
 # Rule phrases only condemn lines up to this length: a long paragraph that mentions
-# "cookies" or "newsletter" is still a paragraph.
+# "cookies" or "newsletter" is still a paragraph, and markers ("Related", "Kommentare") are short.
 MAX_BOILERPLATE_CHARS = 250
-# An end marker counts only once this many prose lines are in the body (one above it is navigation).
-MIN_PROSE_BEFORE_END = 1
+# This many furniture lines in a row (short lines, bylines, dates; not captions or dropped phrases)
+# break the body, as a teaser box does.
+BREAK_LINES = 3
+# The headline is looked for among this many lines above the body, by the share of its words
+# (cut to TITLE_STEM letters) that the first TITLE_LEAD_LINES paragraphs use.
+TITLE_WINDOW = 15
+TITLE_LEAD_LINES = 3
+TITLE_STEM = 5
+TITLE_MIN_SHARED = 0.25
+# After a break the body resumes at a run of this many prose lines, or of one paragraph this long.
+# Breaks and teaser boxes count only once the body holds that many paragraphs (above them a teaser
+# box is navigation); an end marker counts after one, as a one-paragraph news brief has comments too.
+RESUME_PROSE_LINES = 2
+RESUME_PROSE_CHARS = 300
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'»«“”„‘’)\]]*$")
+# A sentence end, optionally followed by an agency or author credit: "... hieß es. (FR mit dpa)".
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'»«“”„‘’)\]]*(?:\s*[(/][^()]{1,30}\)?)?$")
+# A short line that is still a sentence: a letter (or quote) first, a sentence end last, two words
+# or more ("Gerne. Bis morgen.").
+_SHORT_SENTENCE_START = re.compile(r"[\"'„“»«‚‘(]?[^\W\d_]")
+_SHORT_SENTENCE_END = re.compile(r"[.!?][\"'“”»«‘’)]*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶*+–-]|\d+[.)])\s+")
 # Three or more short items joined by separators: "Home > World > Asia", "News | Politik | Sport".
 _NAVIGATION = re.compile(r"^(?:[^|>»·/]{1,30}\s[|>»·/]\s){2,}[^|>»·/]{1,30}$")
@@ -77,14 +96,13 @@ def strip_boilerplate(
             line.kind, line.rule = "title", "title"
     _mark_teasers(lines)
     _mark_repeats(lines)
-    start, end = _body_bounds(lines, find_body)
+    spans = _body_spans(lines, find_body)
+    start, end = (spans[0][0], spans[-1][1]) if spans else (len(lines), len(lines))
     header = [line for line in lines[:start] if line.text]
-    title = _title(header, lines)
     author, outlet, header_date = _header_facts([ln for ln in lines[:end] if ln.text])
-    kept, subheads = _keep_body(lines, start, end, find_body)
-    for line in lines[end:]:
-        if line.text and line.kind != "end":
-            line.kind, line.rule = "drop", line.rule or "after the article"
+    kept, subheads = _keep_body(lines, spans, find_body)
+    title = _title(header, kept, rules)
+    _mark_outside(lines, spans)
     kept_numbers = {ln.number for ln in kept}
     decisions = tuple(
         LineDecision(ln.number, ln.text, ln.number in kept_numbers, ln.rule or ln.kind) for ln in lines if ln.text
@@ -136,15 +154,20 @@ def _classify(line: _Line, rules: Rules) -> None:
         return
     words = _WORD.findall(text)
     short_enough = len(text) <= MAX_BOILERPLATE_CHARS
-    if rules.end.search(text):
+    # Phrases see the line without a list bullet: share buttons and menus are often bulleted ("• Teilen").
+    lowered = _BULLET.sub("", text, count=1).lower() if short_enough else ""
+    marker = short_enough and rules.markers.search(lowered) is not None  # one search for three lists
+    if marker and rules.end.search(lowered):
         line.kind, line.rule = "end", "end marker"
-    elif rules.teaser.search(text):
+    elif marker and rules.aside.search(lowered):
+        line.kind, line.rule = "aside", "teaser box"
+    elif marker and rules.teaser.search(lowered):
         line.kind, line.rule = "drop", "teaser label"
     elif _NAVIGATION.match(text):
         line.kind, line.rule = "drop", "navigation"
-    elif short_enough and (phrase := rules.drop.search(text)):
+    elif short_enough and (phrase := rules.drop.search(lowered)):
         line.kind, line.rule = "drop", f"phrase: {phrase.group(0)!r}"
-    elif short_enough and rules.caption.search(text):
+    elif short_enough and rules.caption.search(lowered):
         line.kind, line.rule = "caption", "caption or photo credit"
     elif date := is_date_line(text, rules):
         line.kind, line.rule, line.date = "date", "date line", date
@@ -194,61 +217,150 @@ def _mark_repeats(lines: list[_Line]) -> None:
                 other.kind, other.rule = "caption", f"caption: extends line {line.number}"
 
 
-def _body_bounds(lines: list[_Line], find_body: bool) -> tuple[int, int]:
-    """Indexes of the body: first prose line up to the end marker that follows enough prose."""
+def _body_spans(lines: list[_Line], find_body: bool) -> list[tuple[int, int]]:
+    """Index ranges [start, end) of the body's parts: from the first prose line to an end marker,
+    leaving out what follows a break (a teaser box, or BREAK_LINES furniture lines in a row) up to
+    the next substantial run of prose."""
     prose = [i for i, ln in enumerate(lines) if ln.kind == "prose"]
     if not prose:
-        return (0 if not find_body else len(lines)), len(lines)
+        return [] if find_body else [(0, len(lines))]
+    spans: list[tuple[int, int]] = []
     start = prose[0] if find_body else 0
-    seen = 0
-    for i in range(start, len(lines)):
-        if lines[i].kind == "prose":
-            seen += 1
-        elif lines[i].kind == "end" and seen >= MIN_PROSE_BEFORE_END:
-            return start, i
-    return start, len(lines)
+    seen = gap = 0
+    last_prose = start - 1
+    broken = False
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line.kind == "prose":
+            if broken:
+                run_end, substantial = _prose_run(lines, i)
+                if not substantial:
+                    i = run_end
+                    continue
+                start, broken = i, False
+            seen, gap, last_prose = seen + 1, 0, i
+        elif (line.kind == "end" and seen) or (line.kind == "aside" and seen >= RESUME_PROSE_LINES):
+            if not broken:
+                spans.append((start, _part_end(lines, last_prose)))
+            if line.kind == "end":
+                return spans
+            broken = True
+        elif line.text and line.kind not in _BETWEEN_PARAGRAPHS:
+            gap += 1
+            if gap >= BREAK_LINES and find_body and not broken and seen >= RESUME_PROSE_LINES:
+                spans.append((start, _part_end(lines, last_prose)))
+                broken = True
+        i += 1
+    if not broken:
+        spans.append((start, len(lines) if not find_body else _part_end(lines, last_prose)))
+    return spans
 
 
-def _keep_body(lines: list[_Line], start: int, end: int, find_body: bool) -> tuple[list[_Line], list[str]]:
+def _part_end(lines: list[_Line], last_prose: int) -> int:
+    """End of a body part: after its last paragraph, or after a short sentence right below it
+    (the last turn of an interview: "Gerne. Bis morgen.")."""
+    nxt = next((j for j in range(last_prose + 1, len(lines)) if lines[j].text), None)
+    if nxt is not None and lines[nxt].kind == "short" and _is_short_sentence(lines[nxt].text):
+        return nxt + 1
+    return last_prose + 1
+
+
+def _prose_run(lines: list[_Line], i: int) -> tuple[int, bool]:
+    """Where the run of prose starting at `i` ends (captions and dropped furniture do not end it),
+    and whether it is substantial enough to be the article going on."""
+    count = chars = 0
+    j = i
+    while j < len(lines) and (lines[j].kind in _BETWEEN_PARAGRAPHS or lines[j].kind == "prose" or not lines[j].text):
+        if lines[j].kind == "prose":
+            count, chars = count + 1, chars + len(lines[j].text)
+        j += 1
+    return j, _substantial(count, chars)
+
+
+def _substantial(lines: int, chars: int) -> bool:
+    return lines >= RESUME_PROSE_LINES or chars >= RESUME_PROSE_CHARS
+
+
+def _keep_body(lines: list[_Line], spans: list[tuple[int, int]], find_body: bool) -> tuple[list[_Line], list[str]]:
     """Prose lines, and lone short lines between prose (subheads); everything else in the body goes.
 
     Captions and dropped furniture are transparent when looking for a subhead's neighbours:
     a photo between a paragraph and a subhead does not make the subhead furniture.
     """
-    body = [ln for ln in lines[start:end] if ln.text and ln.kind not in _TRANSPARENT]
     kept: list[_Line] = []
     subheads: list[str] = []
     edge = "none" if find_body else "prose"  # HTML extractors hand over a body already cut
-    for i, line in enumerate(body):
-        if line.kind == "prose":
-            kept.append(line)
-            continue
-        before = body[i - 1].kind if i > 0 else edge
-        after = body[i + 1].kind if i + 1 < len(body) else "none"
-        if line.kind == "short" and before == "prose" and after == "prose":
-            kept.append(line)
-            subheads.append(line.text)
-            line.rule = "subhead"
-        elif line.kind == "short":
-            line.rule = "short line outside prose"
+    for start, end in spans:
+        body = [ln for ln in lines[start:end] if ln.text and ln.kind not in _TRANSPARENT]
+        for i, line in enumerate(body):
+            if line.kind == "prose":
+                kept.append(line)
+                continue
+            before = body[i - 1].kind if i > 0 else edge
+            after = body[i + 1].kind if i + 1 < len(body) else "none"
+            if line.kind == "short" and before == "prose" and after == "prose":
+                kept.append(line)
+                subheads.append(line.text)
+                line.rule = "subhead"
+            elif line.kind == "short" and "prose" in (before, after) and _is_short_sentence(line.text):
+                kept.append(line)
+                line.rule = "short sentence beside prose"
+            elif line.kind == "short":
+                line.rule = "short line outside prose"
     return kept, subheads
+
+
+def _is_short_sentence(text: str) -> bool:
+    return " " in text and bool(_SHORT_SENTENCE_START.match(text) and _SHORT_SENTENCE_END.search(text))
+
+
+def _mark_outside(lines: list[_Line], spans: list[tuple[int, int]]) -> None:
+    """Name the reason for lines after the body's first part that no part holds."""
+    if not spans:
+        return
+    inside = {i for start, end in spans for i in range(start, end)}
+    last = spans[-1][1]
+    for i in range(spans[0][1], len(lines)):
+        line = lines[i]
+        if i in inside or not line.text or line.kind in {"end", "aside"}:
+            continue
+        reason = "after the article" if i >= last else "teaser box or furniture inside the article"
+        line.kind, line.rule = "drop", line.rule or reason
 
 
 # Line kinds that never interrupt a run of prose for the subhead rule.
 _TRANSPARENT = frozenset({"caption", "drop"})
+# Line kinds that do not break a run of paragraphs: those, and the dateline or byline between a
+# lead and the rest of the article.
+_BETWEEN_PARAGRAPHS = _TRANSPARENT | {"date", "byline", "outlet"}
 
 
-def _title(header: list[_Line], lines: list[_Line]) -> str | None:
-    """A repeated header line, else the longest headline-like line above the body."""
-    repeated = [ln for ln in lines if ln.kind == "title"]
-    if repeated:
-        return repeated[0].text
-    candidates = [ln for ln in header if ln.kind == "short" and len(_WORD.findall(ln.text)) >= 3]
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda ln: len(_WORD.findall(ln.text)))
-    best.kind, best.rule = "title", "title"
-    return best.text
+def _title(header: list[_Line], kept: list[_Line], rules: Rules) -> str | None:
+    """The headline: a line the header repeats, else a header line near the body, that shares the
+    most words with the first paragraphs. Menus, section names and teasers share none; a line in
+    lower case is alt text or a tag list."""
+    lead = _stems(" ".join(ln.text for ln in kept[:TITLE_LEAD_LINES]), rules)
+    repeated = [ln for ln in header if ln.kind == "title"]
+    near = [ln for ln in header[-TITLE_WINDOW:] if ln.kind == "short"]
+    for candidates in (repeated, near):
+        best, best_share = None, TITLE_MIN_SHARED
+        for line in candidates:
+            stems = _stems(line.text, rules)
+            if len(_WORD.findall(line.text)) < 3 or not stems or line.text[0].islower() or find_date(line.text, rules):
+                continue
+            share = len(stems & lead) / len(stems)
+            if share > best_share:
+                best, best_share = line, share
+        if best is not None:
+            best.kind, best.rule = "title", best.rule or "title"
+            return best.text
+    return None
+
+
+def _stems(text: str, rules: Rules) -> set[str]:
+    """Content words cut to their first letters, so "Nordkoreas" meets "nordkoreanische"."""
+    return {w[:TITLE_STEM].casefold() for w in _WORD.findall(text) if w.casefold() not in rules.stopwords}
 
 
 def _header_facts(lines: list[_Line]) -> tuple[str | None, str | None, FoundDate | None]:

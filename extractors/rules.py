@@ -20,31 +20,30 @@ import justext
 EXTRA_RULES_ENV = "NEWSMON_BOILERPLATE"
 # Stop-word lists (from jusText) used to tell prose from furniture.
 STOPWORD_LANGUAGES = ("German", "English", "French", "Spanish", "Italian")
-_SECTIONS = ("drop", "end", "teaser", "prefix", "caption", "byline", "outlet")
+_SECTIONS = ("drop", "end", "aside", "teaser", "prefix", "caption", "byline", "outlet")
 
 
 class Phrases:
-    """Phrase patterns searched case-insensitively anywhere in a line, for the long lists (drop, caption).
+    """Phrase patterns searched case-insensitively anywhere in a line (drop, caption, end, aside, teaser).
 
-    Patterns written in lower case (all bundled ones) are searched in the lower-cased line without
-    re.IGNORECASE: Python's engine then skips ahead by the possible first characters. The union is also
-    arranged for the engine, without changing what matches: patterns anchored with ^ are tried once at
-    the start of the line instead of at every position, and the others are grouped by their first
-    literal character ("newsletter|nur noch" -> "n(?:ewsletter|ur noch)"), so each position tries a
-    few branches, not all eighty. Match positions refer to the lower-cased line."""
+    `search` takes the line already lower-cased: a line meets five lists, and lower-casing it once
+    is cheaper than re.IGNORECASE, with which Python's engine cannot skip ahead by the possible first
+    characters (patterns with capitals still get the flag). The union is also arranged for the
+    engine, without changing what matches: patterns anchored with ^ are tried once at the start of
+    the line instead of at every position, and the others are grouped by their first literal
+    character ("newsletter|nur noch" -> "n(?:ewsletter|ur noch)"), so each position tries a few
+    branches, not all eighty."""
 
     def __init__(self, patterns: list[str]):
-        lowered = all(p == p.lower() for p in patterns)
-        flags = 0 if lowered else re.IGNORECASE
+        flags = 0 if all(p == p.lower() for p in patterns) else re.IGNORECASE
         anchored = [p for p in patterns if p.startswith("^") and not _top_level_bar(p)]
         floating = [p for p in patterns if p not in anchored]
-        self._lowered = lowered
         self._start = re.compile(_alternatives([p[1:] for p in anchored]), flags)
         self._anywhere = re.compile(_by_first_character(floating), flags)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        line = text.lower() if self._lowered else text
-        return self._start.match(line) or self._anywhere.search(line)
+    def search(self, lowered: str) -> re.Match[str] | None:
+        """The first phrase in `lowered` (a line passed through str.lower())."""
+        return self._start.match(lowered) or self._anywhere.search(lowered)
 
 
 def _alternatives(patterns: list[str]) -> str:
@@ -89,8 +88,10 @@ def _top_level_bar(pattern: str) -> bool:
 @dataclass(frozen=True)
 class Rules:
     drop: Phrases
-    end: re.Pattern[str]
-    teaser: re.Pattern[str]
+    end: Phrases
+    aside: Phrases
+    teaser: Phrases
+    markers: Phrases  # end, aside and teaser together: most lines are none of them
     prefix: re.Pattern[str]
     caption: Phrases
     byline: re.Pattern[str]
@@ -119,8 +120,10 @@ def _load(extra: tuple[str, ...]) -> Rules:
     months = {k.casefold(): v for t in tables for k, v in t.get("months", {}).items()}
     return Rules(
         drop=Phrases(patterns["drop"]),
-        end=_union(patterns["end"]),
-        teaser=_union(patterns["teaser"]),
+        end=Phrases(patterns["end"]),
+        aside=Phrases(patterns["aside"]),
+        teaser=Phrases(patterns["teaser"]),
+        markers=Phrases(patterns["end"] + patterns["aside"] + patterns["teaser"]),
         prefix=_union(patterns["prefix"]),
         caption=Phrases(patterns["caption"]),
         byline=_union(patterns["byline"]),

@@ -28,17 +28,42 @@ def test_prose_is_kept_and_header_furniture_goes():
     ("marker", "after"),
     [
         ("12 Kommentare", "Das sind doch mindestens 20.000 Mann, die da stehen, ganz sicher sogar."),
-        ("Das könnte Sie auch interessieren:", "Ein ganz anderer Artikel über das Wetter in der Region am Wochenende."),
         ("Verwendete Quellen:", "Eine Quelle, die hier nur als Beispiel für eine Liste von Quellen steht."),
         ("Comments", "That is surely at least 20,000 men standing there, I would bet on it."),
-        ("You might also like", "Another story entirely, about the weather in the region this weekend."),
     ],
 )
-def test_end_markers_cut_comments_and_teasers(marker, after):
+def test_end_markers_cut_comments_and_sources(marker, after):
     doc = "\n\n".join([P1, P2, marker, "LeserIn_12", after, P3])
     kept = body(doc)
     assert kept == [P1, P2]
     assert all(after not in line for line in kept)
+
+
+TEASERS_DE = ["Wetter am Wochenende", "Ein ganz anderer Artikel über das Wetter in der Region am Wochenende.",
+              "Sport", "Der Verein hat am Samstag nach einer langen Serie wieder ein Spiel gewonnen."]
+TEASERS_EN = ["Weekend weather", "Another story entirely, about the weather in the region this weekend.",
+              "Sports", "The club won a match on Saturday after a long losing streak, its coach said."]
+
+
+@pytest.mark.parametrize(
+    ("marker", "teasers"),
+    [("Das könnte Sie auch interessieren:", TEASERS_DE), ("Mehr zum Thema", TEASERS_DE),
+     ("You might also like", TEASERS_EN), ("Related", TEASERS_EN)],
+)
+def test_a_teaser_box_goes_and_the_article_goes_on_after_it(marker, teasers):
+    # After the article: teaser headlines and their one-paragraph summaries go.
+    at_end = body("\n\n".join([P1, P2, marker, *teasers]))
+    assert at_end == [P1, P2]
+    # In the middle of an article (a box of links): the article resumes where two paragraphs follow
+    # one another. (A summary right before that run would count as the article's: plain text cannot tell.)
+    inside = body("\n\n".join([P1, marker, teasers[0], teasers[2], P2, P3]))
+    assert inside == [P1, P2, P3]
+
+
+def test_a_lone_paragraph_after_a_stretch_of_furniture_is_not_the_article():
+    bio = "Anna Beispiel schreibt seit zwanzig Jahren über Sicherheitspolitik und lebt in Berlin."
+    doc = "\n\n".join([P1, P2, "Anna Beispiel", "Redakteurin Politik", "Themen", bio, "Impressum"])
+    assert body(doc) == [P1, P2]
 
 
 def test_end_marker_before_the_body_does_not_cut_the_article():
@@ -58,8 +83,8 @@ def test_single_short_line_between_paragraphs_is_a_subhead():
 
 
 def test_a_run_of_short_lines_inside_the_body_is_furniture():
-    doc = "\n\n".join([P1, "Anna Beispiel", "Mehr aus Politik", "Ein Artikel von", P2])
-    assert body(doc) == [P1, P2]
+    doc = "\n\n".join([P1, "Anna Beispiel", "Mehr aus Politik", "Ein Artikel von", P2, P3])
+    assert body(doc) == [P1, P2, P3]
 
 
 @pytest.mark.parametrize(
@@ -139,6 +164,54 @@ def test_title_from_repeated_line_and_header_metadata():
     assert article.published == dt.date(2024, 11, 7)
     assert article.published_precision == "day"
     assert article.text.split("\n\n") == [P1, P2]
+
+
+@pytest.mark.parametrize(
+    ("header", "headline", "lead"),
+    [
+        (["Startseite", "Wetter", "Sport", "Mehr aus Politik und Gesellschaft", "soldaten an der grenze",
+          "Armee bezieht neue Stellungen im Osten", "Von Anna Beispiel"], "Armee bezieht neue Stellungen im Osten", P1),
+        (["Home", "World News", "Sign in to your account", "Army moves into new positions in the east",
+          "By Jane Example", "March 3, 2024"], "Army moves into new positions in the east", E1),
+    ],
+)
+def test_the_headline_is_the_header_line_that_shares_words_with_the_lead(header, headline, lead):
+    # Menu items, section names and lower-case alt text share no words with the first paragraphs.
+    article = clean_text("\n".join([*header, lead, P2 if lead == P1 else E2]), lang="xx")
+    assert article.title == headline
+
+
+def test_no_headline_rather_than_a_menu_line():
+    article = clean_text("\n".join(["Startseite", "Wetter und Verkehr heute", "Sport und Freizeit", P1, P2]), lang="de")
+    assert article.title is None
+
+
+def test_an_agency_credit_after_the_last_sentence_keeps_the_paragraph():
+    last = "Ein Sprecher wollte die Angaben am Abend weder bestätigen noch dementieren. (FR mit dpa)"
+    assert body("\n\n".join([P1, P2, last])) == [P1, P2, last]
+
+
+def test_short_sentences_beside_paragraphs_stay_in_an_interview():
+    turns = ["Reporterin: Aus welchem Land?", E1, "Expert: Thank you. See you tomorrow."]
+    assert body("\n\n".join([P1, *turns])) == [P1, *turns]
+
+
+@pytest.mark.parametrize(
+    "footer", ["Copyright 2024 Example Press. All rights reserved.", "© 2024 Beispiel Verlag GmbH. Alle Rechte vorbehalten."]
+)
+def test_a_copyright_footer_ends_the_article(footer):
+    after = "This material may be quoted by readers of the site only with a link to the original story."
+    assert body("\n\n".join([P1, P2, footer, after, E3])) == [P1, P2]
+
+
+def test_an_author_box_after_the_article_goes():
+    bio = "Jane Example covers defence and security for the paper and has reported from the region since 2015."
+    assert body("\n\n".join([E1, E2, "About the author", bio])) == [E1, E2]
+
+
+def test_bulleted_share_buttons_are_recognised():
+    lines = clean_text("\n".join([P1, "• Teilen", "• Drucken", P2]), lang="de").lines
+    assert [d.rule for d in lines if d.text.startswith("•")] == ["phrase: 'teilen'", "phrase: 'drucken'"]
 
 
 def test_month_precision_date_glued_before_the_first_sentence():
@@ -230,7 +303,7 @@ def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
     for patterns in (tricky, *bundled):
         plain = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
         arranged = Phrases(patterns)
-        assert [bool(plain.search(x)) for x in lines] == [bool(arranged.search(x)) for x in lines], patterns
-    dropped = {x for x in lines if Phrases(bundled[0]).search(x)}
+        assert [bool(plain.search(x)) for x in lines] == [bool(arranged.search(x.lower())) for x in lines], patterns
+    dropped = {x for x in lines if Phrases(bundled[0]).search(x.lower())}
     assert dropped == {"teilen", "werbeblocker aus", "adblocker", "ad-blocker", "Jetzt für nur 0,99 € weiterlesen",
                        "Newsletter abonnieren"}
