@@ -100,8 +100,11 @@ def strip_boilerplate(
     start, end = (spans[0][0], spans[-1][1]) if spans else (len(lines), len(lines))
     header = [line for line in lines[:start] if line.text]
     author, outlet, header_date = _header_facts([ln for ln in lines[:end] if ln.text])
-    kept, subheads = _keep_body(lines, spans, find_body)
-    title = _title(header, kept, rules)
+    lead = [ln for ln in lines[start:end] if ln.kind == "prose"][:TITLE_LEAD_LINES]
+    title = _title(header, lead, rules)
+    if spans and find_body:
+        spans[0] = (_standfirst_start(lines, start, rules), spans[0][1])
+    kept, subheads = _keep_body(lines, spans, find_body, rules)
     _mark_outside(lines, spans)
     kept_numbers = {ln.number for ln in kept}
     decisions = tuple(
@@ -282,8 +285,11 @@ def _substantial(lines: int, chars: int) -> bool:
     return lines >= RESUME_PROSE_LINES or chars >= RESUME_PROSE_CHARS
 
 
-def _keep_body(lines: list[_Line], spans: list[tuple[int, int]], find_body: bool) -> tuple[list[_Line], list[str]]:
-    """Prose lines, and lone short lines between prose (subheads); everything else in the body goes.
+def _keep_body(
+    lines: list[_Line], spans: list[tuple[int, int]], find_body: bool, rules: Rules
+) -> tuple[list[_Line], list[str]]:
+    """Prose lines, lone short lines between prose (subheads), short sentences beside prose and a
+    standfirst right above the first paragraph; everything else in the body goes.
 
     Captions and dropped furniture are transparent when looking for a subhead's neighbours:
     a photo between a paragraph and a subhead does not make the subhead furniture.
@@ -306,9 +312,29 @@ def _keep_body(lines: list[_Line], spans: list[tuple[int, int]], find_body: bool
             elif line.kind == "short" and "prose" in (before, after) and _is_short_sentence(line.text):
                 kept.append(line)
                 line.rule = "short sentence beside prose"
+            elif line.kind == "short" and not kept and after == "prose" and _is_standfirst(line.text, rules):
+                kept.append(line)
+                line.rule = "standfirst"
             elif line.kind == "short":
                 line.rule = "short line outside prose"
     return kept, subheads
+
+
+def _standfirst_start(lines: list[_Line], start: int, rules: Rules) -> int:
+    """The body's first part starts one line earlier where a standfirst stands right above it."""
+    above = next((j for j in range(start - 1, -1, -1) if lines[j].text), None)
+    if above is not None and lines[above].kind == "short" and _is_standfirst(lines[above].text, rules):
+        return above
+    return start
+
+
+def _is_standfirst(text: str, rules: Rules) -> bool:
+    """A line that reads like prose but for the sentence end: the summary under a headline
+    ("Penalties for those who refuse to self-isolate are to be increased ...")."""
+    words = _WORD.findall(text)
+    if len(words) < MIN_PROSE_WORDS or not text[0].isupper():
+        return False
+    return sum(w.casefold() in rules.stopwords for w in words) / len(words) >= MIN_STOPWORD_SHARE
 
 
 def _is_short_sentence(text: str) -> bool:
@@ -336,11 +362,11 @@ _TRANSPARENT = frozenset({"caption", "drop"})
 _BETWEEN_PARAGRAPHS = _TRANSPARENT | {"date", "byline", "outlet"}
 
 
-def _title(header: list[_Line], kept: list[_Line], rules: Rules) -> str | None:
+def _title(header: list[_Line], lead: list[_Line], rules: Rules) -> str | None:
     """The headline: a line the header repeats, else a header line near the body, that shares the
     most words with the first paragraphs. Menus, section names and teasers share none; a line in
     lower case is alt text or a tag list."""
-    lead = _stems(" ".join(ln.text for ln in kept[:TITLE_LEAD_LINES]), rules)
+    lead_stems = _stems(" ".join(ln.text for ln in lead), rules)
     repeated = [ln for ln in header if ln.kind == "title"]
     near = [ln for ln in header[-TITLE_WINDOW:] if ln.kind == "short"]
     for candidates in (repeated, near):
@@ -349,7 +375,7 @@ def _title(header: list[_Line], kept: list[_Line], rules: Rules) -> str | None:
             stems = _stems(line.text, rules)
             if len(_WORD.findall(line.text)) < 3 or not stems or line.text[0].islower() or find_date(line.text, rules):
                 continue
-            share = len(stems & lead) / len(stems)
+            share = len(stems & lead_stems) / len(stems)
             if share > best_share:
                 best, best_share = line, share
         if best is not None:

@@ -40,3 +40,26 @@ def test_html_metadata_and_body_without_the_title_line():
 
 def test_html_without_an_article_gives_empty_text():
     assert clean_html("<html><body><nav>Home | World</nav></body></html>", lang="en").text == ""
+
+
+STANDFIRST = "Kim's troops have reached the front, officials say, and more are expected within the month."
+SECOND = "Analysts said the figure could not be verified independently, but it matched satellite images."
+
+
+def _page(shown: str) -> str:
+    return f"""<html><head><title>Troops at the front</title>
+    <meta name="description" content="{STANDFIRST}"></head>
+    <body>{shown}<script type="application/ld+json">{{"description": "{STANDFIRST}"}}</script>
+    <article><h1>Troops at the front</h1>{PARA}<p>{SECOND}</p></article></body></html>"""
+
+
+def test_a_standfirst_the_page_shows_is_kept_when_the_extractor_leaves_it_out():
+    from extractors.html import _with_standfirst
+
+    body = PARA.removeprefix("<p>").removesuffix("</p>") + "\n" + SECOND
+    shown = _page(f'<div class="teaser">{STANDFIRST.replace(chr(39), "&#39;")}</div>')
+    assert _with_standfirst(body, STANDFIRST, shown) == STANDFIRST + "\n" + body
+    # Only in <meta> and JSON-LD: a summary the reader never sees is not article text.
+    assert _with_standfirst(body, STANDFIRST, _page("")) == body
+    # Already in the text: nothing doubled.
+    assert _with_standfirst(STANDFIRST + "\n" + body, STANDFIRST, shown) == STANDFIRST + "\n" + body

@@ -181,6 +181,13 @@ def test_the_headline_is_the_header_line_that_shares_words_with_the_lead(header,
     assert article.title == headline
 
 
+def test_a_standfirst_right_above_the_first_paragraph_is_kept():
+    standfirst = "Die Armee zieht Truppen im Osten zusammen und rechnet mit einer langen Offensive"
+    article = clean_text("\n".join(["Politik", "Armee bezieht neue Stellungen", standfirst, P1, P2]), lang="de")
+    assert article.title == "Armee bezieht neue Stellungen"
+    assert article.text.split("\n\n") == [standfirst, P1, P2]
+
+
 def test_no_headline_rather_than_a_menu_line():
     article = clean_text("\n".join(["Startseite", "Wetter und Verkehr heute", "Sport und Freizeit", P1, P2]), lang="de")
     assert article.title is None
