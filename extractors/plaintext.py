@@ -27,9 +27,15 @@ MAX_HEADLINE_QUESTION_WORDS = 15
 # Rule phrases only condemn lines up to this length: a long paragraph that mentions
 # "cookies" or "newsletter" is still a paragraph, and markers ("Related", "Kommentare") are short.
 MAX_BOILERPLATE_CHARS = 250
+# End markers and teaser boxes are looked for in lines up to this length (a copyright footer runs long).
+MAX_MARKER_CHARS = 500
+# A line this short that holds a date is page furniture: "23.06.2016 um 16:14 Uhr - Markus Reuter".
+MAX_META_LINE_WORDS = 8
 # This many furniture lines in a row (short lines, bylines, dates; not captions or dropped phrases)
 # break the body, as a teaser box does.
 BREAK_LINES = 3
+# A paragraph this long that the page shows twice is the lead (a teaser of it above the article).
+MIN_REPEATED_LEAD_CHARS = 150
 # The headline is looked for among this many lines above the body, by the share of its words
 # (cut to TITLE_STEM letters) that the first TITLE_LEAD_LINES paragraphs use.
 TITLE_WINDOW = 15
@@ -158,8 +164,8 @@ def _classify(line: _Line, rules: Rules) -> None:
     words = _WORD.findall(text)
     short_enough = len(text) <= MAX_BOILERPLATE_CHARS
     # Phrases see the line without a list bullet: share buttons and menus are often bulleted ("• Teilen").
-    lowered = _BULLET.sub("", text, count=1).lower() if short_enough else ""
-    marker = short_enough and rules.markers.search(lowered) is not None  # one search for three lists
+    lowered = _BULLET.sub("", text, count=1).lower() if len(text) <= MAX_MARKER_CHARS else ""
+    marker = bool(lowered) and rules.markers.search(lowered) is not None  # one search for three lists
     if marker and rules.end.search(lowered):
         line.kind, line.rule = "end", "end marker"
     elif marker and rules.aside.search(lowered):
@@ -178,6 +184,8 @@ def _classify(line: _Line, rules: Rules) -> None:
         line.kind, line.rule, line.outlet = "outlet", "outlet label", label
     elif len(words) <= 8 and any(byline := parse_byline(text, rules)):
         line.kind, line.rule, line.byline = "byline", "byline", byline
+    elif len(words) <= MAX_META_LINE_WORDS and (date := find_date(text, rules)):
+        line.kind, line.rule, line.date = "date", "date with byline or counts", date
     elif not words:
         line.kind, line.rule = "drop", "no words (numbers, symbols)"
     elif _is_prose(text, words, rules):
@@ -203,6 +211,9 @@ def _mark_repeats(lines: list[_Line]) -> None:
         key = line.text.casefold()
         if key in seen and line.number - seen[key].number <= 12 and line.kind in {"short", "prose"}:
             first = seen[key]
+            if first.kind == "prose" == line.kind and len(line.text) >= MIN_REPEATED_LEAD_CHARS:
+                first.kind, first.rule = "drop", f"lead repeated in line {line.number}"
+                continue
             kind = "title" if first.kind == "short" else "caption"
             first.kind = kind
             line.kind, line.rule = kind, f"repeats line {first.number}"

@@ -30,6 +30,10 @@ def test_prose_is_kept_and_header_furniture_goes():
         ("12 Kommentare", "Das sind doch mindestens 20.000 Mann, die da stehen, ganz sicher sogar."),
         ("Verwendete Quellen:", "Eine Quelle, die hier nur als Beispiel für eine Liste von Quellen steht."),
         ("Comments", "That is surely at least 20,000 men standing there, I would bet on it."),
+        ("[ 167 comments ]", "That is surely at least 20,000 men standing there, I would bet on it."),
+        ("Top Rated Comments", "That is surely at least 20,000 men standing there, I would bet on it."),
+        ("Leserkommentare (12)", "Das sind doch mindestens 20.000 Mann, die da stehen, ganz sicher sogar."),
+        ("House rules", "We welcome reader comments on the top stories of the day, as long as they stay civil."),
     ],
 )
 def test_end_markers_cut_comments_and_sources(marker, after):
@@ -186,6 +190,26 @@ def test_a_standfirst_right_above_the_first_paragraph_is_kept():
     article = clean_text("\n".join(["Politik", "Armee bezieht neue Stellungen", standfirst, P1, P2]), lang="de")
     assert article.title == "Armee bezieht neue Stellungen"
     assert article.text.split("\n\n") == [standfirst, P1, P2]
+
+
+@pytest.mark.parametrize(
+    "meta", ["23.06.2016 um 16:14 Uhr - Anna Beispiel - 91 Ergänzungen", "von Anna Beispiel am 14. Mai 2014, 15:40 Uhr"]
+)
+def test_a_short_line_with_a_date_and_a_name_is_header_furniture(meta):
+    article = clean_text("\n".join([P1, meta, P2, P3]), lang="de")
+    assert article.text.split("\n\n") == [P1, P2, P3]
+    assert article.published is not None
+
+
+def test_a_lead_shown_twice_is_kept_once_where_the_article_has_it():
+    lead = P1 + " " + P3 + " Der Sprecher nannte keine Zahlen."
+    text = clean_text("\n".join([lead, "Politik", "Armee bezieht neue Stellungen", lead, P2]), lang="de").text
+    assert text.split("\n\n") == [lead, P2]
+
+
+def test_notification_prompts_go():
+    prompt = "Benachrichtigung aktivieren Dürfen wir Sie in Ihrem Browser über die wichtigsten Nachrichten informieren?"
+    assert body("\n\n".join([P1, prompt, P2])) == [P1, P2]
 
 
 def test_no_headline_rather_than_a_menu_line():
