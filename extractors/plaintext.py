@@ -55,6 +55,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;][\"'»«“”„‘’)\]]*(?:\s*[(/][^(
 # or more ("Gerne. Bis morgen.").
 _SHORT_SENTENCE_START = re.compile(r"[\"'„“»«‚‘(]?[^\W\d_]")
 _SHORT_SENTENCE_END = re.compile(r"[.!?][\"'“”»«‘’)]*$")
+_BULLET_FIRST = frozenset("•·▪►▶*+–-0123456789")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶*+–-]|\d+[.)])\s+")
 # Three or more short items joined by separators: "Home > World > Asia", "News | Politik | Sport".
 _NAVIGATION = re.compile(r"^(?:[^|>»·/]{1,30}\s[|>»·/]\s){2,}[^|>»·/]{1,30}$")
@@ -163,8 +164,10 @@ def _classify(line: _Line, rules: Rules) -> None:
         return
     words = _WORD.findall(text)
     short_enough = len(text) <= MAX_BOILERPLATE_CHARS
-    # Phrases see the line without a list bullet: share buttons and menus are often bulleted ("• Teilen").
-    lowered = _BULLET.sub("", text, count=1).lower() if len(text) <= MAX_MARKER_CHARS else ""
+    lowered = ""
+    if len(text) <= MAX_MARKER_CHARS:
+        # Phrases see the line without a list bullet: share buttons and menus are often bulleted ("• Teilen").
+        lowered = (_BULLET.sub("", text, count=1) if text[0] in _BULLET_FIRST else text).lower()
     marker = bool(lowered) and rules.markers.search(lowered) is not None  # one search for three lists
     if marker and rules.end.search(lowered):
         line.kind, line.rule = "end", "end marker"
@@ -180,7 +183,7 @@ def _classify(line: _Line, rules: Rules) -> None:
         line.kind, line.rule = "caption", "caption or photo credit"
     elif date := is_date_line(text, rules):
         line.kind, line.rule, line.date = "date", "date line", date
-    elif (label := outlet_label(text, rules)) is not None:
+    elif len(words) <= 8 and (label := outlet_label(text, rules)) is not None:
         line.kind, line.rule, line.outlet = "outlet", "outlet label", label
     elif len(words) <= 8 and any(byline := parse_byline(text, rules)):
         line.kind, line.rule, line.byline = "byline", "byline", byline
