@@ -109,8 +109,8 @@ def strip_boilerplate(
     author, outlet, header_date = _header_facts([ln for ln in lines[:end] if ln.text])
     lead = [ln for ln in lines[start:end] if ln.kind == "prose"][:TITLE_LEAD_LINES]
     title = _title(header, lead, rules)
-    if spans and find_body:
-        spans[0] = (_standfirst_start(lines, start, rules), spans[0][1])
+    if find_body:
+        spans = [(_part_start(lines, first, rules), last) for first, last in spans]
     kept, subheads = _keep_body(lines, spans, find_body, rules)
     _mark_outside(lines, spans)
     kept_numbers = {ln.number for ln in kept}
@@ -207,7 +207,8 @@ def _is_prose(text: str, words: list[str], rules: Rules) -> bool:
 
 
 def _mark_repeats(lines: list[_Line]) -> None:
-    """A line repeated nearby, or a short line that starts the next one, is a title or a caption."""
+    """A line repeated nearby is a title or a caption; a short line that starts one of the next two is
+    a caption, or the name heading an author box ("Alice Wu" / "Alice Wu has covered ...")."""
     seen: dict[str, _Line] = {}
     texts = [ln for ln in lines if ln.text]
     for i, line in enumerate(texts):
@@ -226,7 +227,7 @@ def _mark_repeats(lines: list[_Line]) -> None:
         for other in later:
             if (
                 line.kind == "short"
-                and len(line.text) >= 20
+                and len(line.text.split()) >= 2
                 and other.text != line.text
                 and other.text.casefold().startswith(key)
             ):
@@ -334,11 +335,14 @@ def _keep_body(
     return kept, subheads
 
 
-def _standfirst_start(lines: list[_Line], start: int, rules: Rules) -> int:
-    """The body's first part starts one line earlier where a standfirst stands right above it."""
+def _part_start(lines: list[_Line], start: int, rules: Rules) -> int:
+    """A body part starts one line earlier where a standfirst or a short sentence stands right above
+    its first paragraph ("This post originally appeared on Grist.", an interview's first question)."""
     above = next((j for j in range(start - 1, -1, -1) if lines[j].text), None)
-    if above is not None and lines[above].kind == "short" and _is_standfirst(lines[above].text, rules):
-        return above
+    if above is not None and lines[above].kind == "short":
+        text = lines[above].text
+        if _is_standfirst(text, rules) or _is_short_sentence(text):
+            return above
     return start
 
 

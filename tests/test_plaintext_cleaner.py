@@ -97,6 +97,7 @@ def test_a_run_of_short_lines_inside_the_body_is_furniture():
         "Soldaten bei einer Übung nahe der Grenze im vergangenen Sommer (Archivbild).",
         "Soldaten bei einer Übung nahe der Grenze. Foto: Bildagentur",
         "Soldiers at an exercise near the border, left, and officers, right, watch the drill.",
+        "2/5 Der Wagen prallte am Freitagabend gegen eine Leitplanke und blieb liegen. (Bild: Kantonspolizei)",
         "Soldiers at an exercise near the border last summer. (File photo)",
         "Soldiers at an exercise near the border last summer. Photo: Agency Pictures",
     ],
@@ -131,6 +132,7 @@ def test_navigation_lines_go():
         "Subscribe now for unlimited digital access to all our journalism.",
         "Sign up for our morning newsletter to get the top stories in your inbox.",
         "Support independent journalism: make a donation today, it only takes a minute.",
+        "Guter Journalismus kostet Geld. Deshalb bieten wir ein Digital-Abo an.",
     ],
 )
 def test_paywall_cookie_newsletter_and_donation_lines_go(line):
@@ -210,6 +212,19 @@ def test_a_lead_shown_twice_is_kept_once_where_the_article_has_it():
 def test_notification_prompts_go():
     prompt = "Benachrichtigung aktivieren Dürfen wir Sie in Ihrem Browser über die wichtigsten Nachrichten informieren?"
     assert body("\n\n".join([P1, prompt, P2])) == [P1, P2]
+
+
+@pytest.mark.parametrize(("header", "bio"), [
+    ("Autor", "Anna Beispiel ist Redakteurin für Sicherheitspolitik und berichtet seit 2015 aus der Region."),
+    ("Jane Example", "Jane Example covers defence and security for the paper and has reported from the region."),
+])
+def test_an_author_box_under_the_article_goes(header, bio):
+    assert body("\n\n".join([E1, E2, E3, header, bio])) == [E1, E2, E3]
+
+
+def test_a_short_sentence_right_above_the_first_paragraph_stays():
+    note = "This post originally appeared on Grist."
+    assert body("\n\n".join(["Home", "Politics", note, E1, E2])) == [note, E1, E2]
 
 
 def test_no_headline_rather_than_a_menu_line():
