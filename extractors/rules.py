@@ -32,36 +32,58 @@ class Phrases:
     engine, without changing what matches: patterns anchored with ^ are tried once at the start of
     the line instead of at every position, and the others are grouped by their first literal
     character ("newsletter|nur noch" -> "n(?:ewsletter|ur noch)"), so each position tries a few
-    branches, not all eighty."""
+    branches, not all eighty. Patterns that start otherwise (a group, an escape, \b) are searched
+    one by one: in the union a single one of them stops the engine from skipping to the possible
+    first characters (drop list: 4.2 -> 2.2 µs a line)."""
 
     def __init__(self, patterns: list[str]):
         flags = 0 if all(p == p.lower() for p in patterns) else re.IGNORECASE
         anchored = [p for p in patterns if p.startswith("^") and not _top_level_bar(p)]
         floating = [p for p in patterns if p not in anchored]
+        grouped = [p for p in floating if _literal_start(p)]
         self._start = re.compile(_alternatives([p[1:] for p in anchored]), flags)
-        self._anywhere = re.compile(_by_first_character(floating), flags)
+        self._anywhere = re.compile(_by_first_character(grouped), flags)
+        self._others = tuple(re.compile(p, flags) for p in floating if p not in grouped)
 
     def search(self, lowered: str) -> re.Match[str] | None:
-        """The first phrase in `lowered` (a line passed through str.lower())."""
-        return self._start.match(lowered) or self._anywhere.search(lowered)
+        """A phrase in `lowered` (a line passed through str.lower())."""
+        found = self._start.match(lowered) or self._anywhere.search(lowered)
+        for pattern in self._others:
+            if found:
+                break
+            found = pattern.search(lowered)
+        return found
 
 
 def _alternatives(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
 
 
+def _first_literal(pattern: str) -> str:
+    """The literal character `pattern` starts with, as written ("n", "," or an escaped "\\("), or ""
+    when it starts with a group, a class, an anchor or a character a quantifier makes optional."""
+    first = pattern[:2] if pattern[:1] == "\\" and not pattern[1:2].isalnum() else pattern[:1]
+    if not first or first in _SPECIAL or _top_level_bar(pattern):
+        return ""
+    after = pattern[len(first) : len(first) + 1]
+    return first if after and after not in "?*+{" else ""
+
+
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def _literal_start(pattern: str) -> bool:
+    return bool(_first_literal(pattern))
+
+
 def _by_first_character(patterns: list[str]) -> str:
-    """One branch per leading literal character; patterns that do not start with a plain letter or
-    digit followed by something other than a quantifier stay as they are."""
+    """One branch per leading literal character ("n(?:ewsletter|ur noch)"); every pattern must start
+    with one (_literal_start)."""
     groups: dict[str, list[str]] = {}
-    rest = []
     for p in patterns:
-        if len(p) > 1 and p[0].isalnum() and p[1] not in "?*+{" and not _top_level_bar(p):
-            groups.setdefault(p[0], []).append(p[1:])
-        else:
-            rest.append(p)
-    branches = [f"{first}(?:{_alternatives(tails)})" for first, tails in groups.items()]
-    return "|".join(branches + [f"(?:{p})" for p in rest]) or r"(?!)"
+        first = _first_literal(p)
+        groups.setdefault(first, []).append(p[len(first) :])
+    return "|".join(f"{first}(?:{_alternatives(tails)})" for first, tails in groups.items()) or r"(?!)"
 
 
 def _top_level_bar(pattern: str) -> bool:

@@ -338,10 +338,12 @@ def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
 
     from extractors.rules import Phrases, _bundled_files
 
-    tricky = ["^teilen$", "^a|b$", "ad-?blocker", "x?yz", "n{2}e", "(foo|bar) baz", "Quelle:", "[|]x", "\\(archiv\\)"]
+    tricky = ["^teilen$", "^a|b$", "ad-?blocker", "x?yz", "n{2}e", "(foo|bar) baz", "Quelle:", "[|]x", "\\(archiv\\)",
+              ",\\s(links|rechts),", "\\bfoo\\b", "\\(x?y\\)"]
     lines = [
         "teilen", "teilen sie das", "a line", "ends with b", "werbeblocker aus", "adblocker", "ad-blocker",
         "yz here", "xyz", "nne", "ne", "bar baz", "quelle: dpa", "QUELLE: DPA", "|x", "foto (archiv)", "",
+        "Soldaten, links, und Offiziere", "a foo b", "food", "(y)", "(xy)",
         "Jetzt für nur 0,99 € weiterlesen", "Newsletter abonnieren", "Ein ganz normaler Satz über Truppen.",
     ]
     tables = [tomllib.loads(f.read_text("utf-8")) for f in _bundled_files()]
