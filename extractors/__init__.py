@@ -1,37 +1,40 @@
-"""Pure functions from article text to structured data: no I/O, no Prefect, no database."""
+"""Pure functions from article text to structured data: no I/O, no Prefect, no database.
 
-from .article import (
-    HTML_SUFFIXES,
-    TEXT_SUFFIXES,
-    clean_document,
-    clean_html,
-    clean_text,
-)
-from .decoding import DecodedText, UnreadableInput, decode_bytes
-from .figures import extract_figures
-from .fingerprint import bytes_hash, content_hash, normalize_for_hash
-from .language import Language, detect_language
-from .records import Article, Figure, LineDecision
-from .rules import Rules, load_rules
+Names are imported on first use (PEP 562 module __getattr__): the flow's own process mostly writes
+batches that worker processes read, and loading trafilatura, langdetect and jusText there as well
+would cost it ~25 MB for nothing."""
 
-__all__ = [
-    "HTML_SUFFIXES",
-    "TEXT_SUFFIXES",
-    "Article",
-    "DecodedText",
-    "Figure",
-    "Language",
-    "LineDecision",
-    "Rules",
-    "UnreadableInput",
-    "bytes_hash",
-    "clean_document",
-    "clean_html",
-    "clean_text",
-    "content_hash",
-    "decode_bytes",
-    "detect_language",
-    "extract_figures",
-    "load_rules",
-    "normalize_for_hash",
-]
+from importlib import import_module
+
+# Where each public name lives.
+_HOMES = {
+    "HTML_SUFFIXES": "formats",
+    "TEXT_SUFFIXES": "formats",
+    "clean_document": "article",
+    "clean_html": "article",
+    "clean_text": "article",
+    "DecodedText": "decoding",
+    "UnreadableInput": "decoding",
+    "decode_bytes": "decoding",
+    "extract_figures": "figures",
+    "bytes_hash": "fingerprint",
+    "content_hash": "fingerprint",
+    "normalize_for_hash": "fingerprint",
+    "Language": "language",
+    "detect_language": "language",
+    "Article": "records",
+    "Figure": "records",
+    "LineDecision": "records",
+    "Rules": "rules",
+    "load_rules": "rules",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from .html import extract_html
 from .language import detect_language
 from .markdown import markdown_to_text
@@ -11,9 +12,6 @@ from .plaintext import PlainTextResult, strip_boilerplate
 from .records import Article
 from .rules import Rules, load_rules
 
-HTML_SUFFIXES = (".html", ".htm")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-TEXT_SUFFIXES = (".txt",) + MARKDOWN_SUFFIXES
 
 
 def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -> Article:

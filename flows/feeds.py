@@ -21,7 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from extractors import HTML_SUFFIXES, TEXT_SUFFIXES
+from extractors.formats import HTML_SUFFIXES, TEXT_SUFFIXES
 from extractors.urls import canonical_url
 from storage import (
     BatchCounts,

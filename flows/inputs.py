@@ -10,18 +10,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors import (
-    HTML_SUFFIXES,
-    TEXT_SUFFIXES,
-    UnreadableInput,
-    bytes_hash,
-    clean_document,
-    content_hash,
-    decode_bytes,
-    extract_figures,
-)
-from extractors.claims import claims_from_figures
-from extractors.minhash import minhash_signature
+from extractors.decoding import UnreadableInput, decode_bytes
+from extractors.fingerprint import bytes_hash, content_hash
+from extractors.formats import HTML_SUFFIXES, TEXT_SUFFIXES
 from storage import ArticleRow, SkippedInput
 
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
@@ -152,6 +143,12 @@ def article_row(
 ) -> ArticleRow | SkippedInput:
     """The whole pipeline for one document's bytes: decode, clean, figures, claims, fingerprint.
     `raw_hash` is the bytes' sha256 when the caller has already computed it."""
+    # Imported here: only the processes that read documents load trafilatura, langdetect and numpy.
+    from extractors.article import clean_document
+    from extractors.claims import claims_from_figures
+    from extractors.figures import extract_figures
+    from extractors.minhash import minhash_signature
+
     try:
         decoded = decode_bytes(data, charset)
     except UnreadableInput as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extractors import Figure
+from extractors.records import Figure
 from extractors.claims import Claim
 
 
