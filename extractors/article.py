@@ -13,7 +13,6 @@ from .records import Article
 from .rules import Rules, load_rules
 
 
-
 def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -> Article:
     """Clean a plain-text page dump; detect its language unless `lang` is given."""
     result = strip_boilerplate(text, rules or load_rules())

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from extractors.records import Figure
 from extractors.claims import Claim
+from extractors.records import Figure
 
 
 @dataclass(frozen=True)
