@@ -285,8 +285,8 @@ def _part_end(lines: list[_Line], last_prose: int) -> int:
 
 
 def _prose_run(lines: list[_Line], i: int) -> tuple[int, bool]:
-    """Where the run of prose starting at `i` ends (captions and dropped furniture do not end it),
-    and whether it is substantial enough to be the article going on."""
+    """Where the run of prose starting at `i` ends (captions, dropped furniture, dates and bylines do
+    not end it), and whether it is substantial enough to be the article going on."""
     count = chars = 0
     j = i
     while j < len(lines) and (lines[j].kind in _BETWEEN_PARAGRAPHS or lines[j].kind == "prose" or not lines[j].text):
