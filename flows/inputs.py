@@ -143,7 +143,7 @@ def article_row(
 ) -> ArticleRow | SkippedInput:
     """The whole pipeline for one document's bytes: decode, clean, figures, claims, fingerprint.
     `raw_hash` is the bytes' sha256 when the caller has already computed it."""
-    # Imported here: only the processes that read documents load trafilatura, langdetect and numpy.
+    # Imported here: only the processes that read documents load trafilatura, langdetect and jusText.
     from extractors.article import clean_document
     from extractors.claims import claims_from_figures
     from extractors.figures import extract_figures
