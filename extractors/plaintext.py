@@ -97,10 +97,16 @@ def strip_boilerplate(
     lines = [_Line(i + 1, raw.strip()) for i, raw in enumerate(_normalize(text).splitlines())]
     published = _cut_prefixes(lines, rules)
     title_key = known_title.strip().casefold() if known_title else None
-    for line in lines:
+    prose_seen = False
+    for i, line in enumerate(lines):
         _classify(line, rules)
         if title_key and line.text.casefold() == title_key:
             line.kind, line.rule = "title", "title"
+        if line.kind == "end" and prose_seen:  # the body ends here (_body_spans): no need to classify the rest
+            for rest in lines[i + 1 :]:
+                rest.kind, rest.rule = ("drop", "after the article") if rest.text else ("blank", "")
+            break
+        prose_seen = prose_seen or line.kind == "prose"
     _mark_teasers(lines)
     _mark_repeats(lines)
     spans = _body_spans(lines, find_body)
@@ -167,7 +173,8 @@ def _classify(line: _Line, rules: Rules) -> None:
     lowered = ""
     if len(text) <= MAX_MARKER_CHARS:
         # Phrases see the line without a list bullet: share buttons and menus are often bulleted ("• Teilen").
-        lowered = (_BULLET.sub("", text, count=1) if text[0] in _BULLET_FIRST else text).lower()
+        bullet = _BULLET.match(text) if text[0] in _BULLET_FIRST else None
+        lowered = (text[bullet.end() :] if bullet else text).lower()
     marker = bool(lowered) and rules.markers.search(lowered) is not None  # one search for three lists
     if marker and rules.end.search(lowered):
         line.kind, line.rule = "end", "end marker"
