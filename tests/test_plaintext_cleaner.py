@@ -139,6 +139,18 @@ def test_paywall_cookie_newsletter_and_donation_lines_go(line):
     assert body("\n\n".join([P1, line, P2])) == [P1, P2]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Der Bericht der Kommission wird nicht veröffentlicht, sagte ein Sprecher am Montag.",
+        "The names of the soldiers will not be published, the ministry said on Monday.",
+        "Die Hilfsorganisation ist spendenfinanziert und arbeitet seit 2014 in der Region.",
+    ],
+)
+def test_news_sentences_near_comment_form_and_donation_phrases_stay(line):
+    assert body("\n\n".join([P1, line, P2])) == [P1, line, P2]
+
+
 def test_a_long_paragraph_that_mentions_a_rule_phrase_stays():
     long = (
         "Die Behörde prüft seit Monaten, ob Nachrichtenseiten ihre Leser über den Newsletter und "
