@@ -209,8 +209,12 @@ def _is_prose(text: str, words: list[str], rules: Rules) -> bool:
         return False
     if text.rstrip("\"'»«“”„‘’)").endswith("?") and len(words) <= MAX_HEADLINE_QUESTION_WORDS:
         return False
-    stop_share = sum(w.casefold() in rules.stopwords for w in words) / len(words)
-    return stop_share >= MIN_STOPWORD_SHARE
+    return _reads_like_language(words, rules)
+
+
+def _reads_like_language(words: list[str], rules: Rules) -> bool:
+    """Enough stop words: prose and standfirsts have them, menus and lists of names few."""
+    return sum(w.casefold() in rules.stopwords for w in words) / len(words) >= MIN_STOPWORD_SHARE
 
 
 def _mark_repeats(lines: list[_Line]) -> None:
@@ -359,7 +363,7 @@ def _is_standfirst(text: str, rules: Rules) -> bool:
     words = _WORD.findall(text)
     if len(words) < MIN_PROSE_WORDS or not text[0].isupper():
         return False
-    return sum(w.casefold() in rules.stopwords for w in words) / len(words) >= MIN_STOPWORD_SHARE
+    return _reads_like_language(words, rules)
 
 
 def _is_short_sentence(text: str) -> bool:

@@ -40,7 +40,7 @@ class Phrases:
         flags = 0 if all(p == p.lower() for p in patterns) else re.IGNORECASE
         anchored = [p for p in patterns if p.startswith("^") and not _top_level_bar(p)]
         floating = [p for p in patterns if p not in anchored]
-        grouped = [p for p in floating if _literal_start(p)]
+        grouped = [p for p in floating if _first_literal(p)]
         self._start = re.compile(_alternatives([p[1:] for p in anchored]), flags)
         self._anywhere = re.compile(_by_first_character(grouped), flags)
         self._others = tuple(re.compile(p, flags) for p in floating if p not in grouped)
@@ -73,13 +73,9 @@ def _first_literal(pattern: str) -> str:
     return first if after and after not in "?*+{" else ""
 
 
-def _literal_start(pattern: str) -> bool:
-    return bool(_first_literal(pattern))
-
-
 def _by_first_character(patterns: list[str]) -> str:
     """One branch per leading literal character ("n(?:ewsletter|ur noch)"); every pattern must start
-    with one (_literal_start)."""
+    with one (_first_literal)."""
     groups: dict[str, list[str]] = {}
     for p in patterns:
         first = _first_literal(p)
