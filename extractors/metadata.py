@@ -81,8 +81,8 @@ def parse_byline(line: str, rules: Rules) -> tuple[str | None, str | None]:
         if plain:
             return plain.group(0), None
         return None, None
-    named = _NAME_SLASH_OUTLET.match(text)
-    if named and "/" in text:
+    named = _NAME_SLASH_OUTLET.match(text) if "/" in text else None
+    if named:
         return named["name"], named["outlet"]
     return None, None
 

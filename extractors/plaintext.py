@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .metadata import FoundDate, find_date, is_date_line, outlet_label, parse_byline
 from .records import LineDecision
@@ -47,6 +48,8 @@ TITLE_MIN_SHARED = 0.25
 # box is navigation); an end marker counts after one, as a one-paragraph news brief has comments too.
 RESUME_PROSE_LINES = 2
 RESUME_PROSE_CHARS = 300
+# Line classes remembered per process (a few MB): menus, share buttons and comment controls repeat.
+LINE_CACHE_SIZE = 8192
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # A sentence end, optionally followed by an agency or author credit: "... hieß es. (FR mit dpa)".
@@ -59,7 +62,10 @@ _BULLET_FIRST = frozenset("•·▪►▶*+–-0123456789")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶*+–-]|\d+[.)])\s+")
 # Three or more short items joined by separators: "Home > World > Asia", "News | Politik | Sport".
 _NAVIGATION = re.compile(r"^(?:[^|>»·/]{1,30}\s[|>»·/]\s){2,}[^|>»·/]{1,30}$")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Runs of spaces that are not already one plain space (a lone space is left alone: replacing each one
+# doubled the cost of normalising).
+_NOT_PLAIN_SPACES = r"\t\u00a0\u2000-\u200b\u202f\u205f\u3000"
+_SPACES = re.compile(rf" [ {_NOT_PLAIN_SPACES}]+|[{_NOT_PLAIN_SPACES}][ {_NOT_PLAIN_SPACES}]*")
 
 
 @dataclass
@@ -152,6 +158,8 @@ def _cut_prefixes(lines: list[_Line], rules: Rules) -> FoundDate | None:
     """Cut labels glued before a sentence ("Das Wichtigste in Kürze ...", "date 2024-11 ..."); return a date they carried."""
     published = None
     for line in lines:
+        if not line.text:
+            continue
         m = rules.prefix.match(line.text) or _DATE_PREFIX.match(line.text)
         if m and m.end() < len(line.text):
             found = find_date(m.group(0), rules)
@@ -165,9 +173,17 @@ _DATE_PREFIX = re.compile(r"^(?:date|datum|published|veröffentlicht)?\s*:?\s*\d
 
 
 def _classify(line: _Line, rules: Rules) -> None:
-    text = line.text
-    if not text:
-        return
+    if line.text:
+        line.kind, line.rule, line.date, line.byline, line.outlet = _line_class(line.text, rules)
+
+
+_NO_BYLINE: tuple[str | None, str | None] = (None, None)
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _line_class(text: str, rules: Rules) -> tuple[str, str, FoundDate | None, tuple[str | None, str | None], str | None]:
+    """(kind, rule, date, byline, outlet) of a non-empty line, from its text alone. Cached: a third of
+    the lines of a page dump are menu items, share buttons and comment controls that pages repeat."""
     words = _WORD.findall(text)
     short_enough = len(text) <= MAX_BOILERPLATE_CHARS
     lowered = ""
@@ -177,31 +193,28 @@ def _classify(line: _Line, rules: Rules) -> None:
         lowered = (text[bullet.end() :] if bullet else text).lower()
     marker = bool(lowered) and rules.markers.search(lowered) is not None  # one search for three lists
     if marker and rules.end.search(lowered):
-        line.kind, line.rule = "end", "end marker"
-    elif marker and rules.aside.search(lowered):
-        line.kind, line.rule = "aside", "teaser box"
-    elif marker and rules.teaser.search(lowered):
-        line.kind, line.rule = "drop", "teaser label"
-    elif _NAVIGATION.match(text):
-        line.kind, line.rule = "drop", "navigation"
-    elif short_enough and (phrase := rules.drop.search(lowered)):
-        line.kind, line.rule = "drop", f"phrase: {phrase.group(0)!r}"
-    elif short_enough and rules.caption.search(lowered):
-        line.kind, line.rule = "caption", "caption or photo credit"
-    elif date := is_date_line(text, rules):
-        line.kind, line.rule, line.date = "date", "date line", date
-    elif len(words) <= 8 and (label := outlet_label(text, rules)) is not None:
-        line.kind, line.rule, line.outlet = "outlet", "outlet label", label
-    elif len(words) <= 8 and any(byline := parse_byline(text, rules)):
-        line.kind, line.rule, line.byline = "byline", "byline", byline
-    elif len(words) <= MAX_META_LINE_WORDS and (date := find_date(text, rules)):
-        line.kind, line.rule, line.date = "date", "date with byline or counts", date
-    elif not words:
-        line.kind, line.rule = "drop", "no words (numbers, symbols)"
-    elif _is_prose(text, words, rules):
-        line.kind = "prose"
-    else:
-        line.kind = "short"
+        return "end", "end marker", None, _NO_BYLINE, None
+    if marker and rules.aside.search(lowered):
+        return "aside", "teaser box", None, _NO_BYLINE, None
+    if marker and rules.teaser.search(lowered):
+        return "drop", "teaser label", None, _NO_BYLINE, None
+    if _NAVIGATION.match(text):
+        return "drop", "navigation", None, _NO_BYLINE, None
+    if short_enough and (phrase := rules.drop.search(lowered)):
+        return "drop", f"phrase: {phrase.group(0)!r}", None, _NO_BYLINE, None
+    if short_enough and rules.caption.search(lowered):
+        return "caption", "caption or photo credit", None, _NO_BYLINE, None
+    if date := is_date_line(text, rules):
+        return "date", "date line", date, _NO_BYLINE, None
+    if len(words) <= 8 and (label := outlet_label(text, rules)) is not None:
+        return "outlet", "outlet label", None, _NO_BYLINE, label
+    if len(words) <= 8 and any(byline := parse_byline(text, rules)):
+        return "byline", "byline", None, byline, None
+    if len(words) <= MAX_META_LINE_WORDS and (date := find_date(text, rules)):
+        return "date", "date with byline or counts", date, _NO_BYLINE, None
+    if not words:
+        return "drop", "no words (numbers, symbols)", None, _NO_BYLINE, None
+    return ("prose" if _is_prose(text, words, rules) else "short"), "", None, _NO_BYLINE, None
 
 
 def _is_prose(text: str, words: list[str], rules: Rules) -> bool:
@@ -214,7 +227,7 @@ def _is_prose(text: str, words: list[str], rules: Rules) -> bool:
 
 def _reads_like_language(words: list[str], rules: Rules) -> bool:
     """Enough stop words: prose and standfirsts have them, menus and lists of names few."""
-    return sum(w.casefold() in rules.stopwords for w in words) / len(words) >= MIN_STOPWORD_SHARE
+    return sum(map(rules.stopwords.__contains__, map(str.casefold, words))) / len(words) >= MIN_STOPWORD_SHARE
 
 
 def _mark_repeats(lines: list[_Line]) -> None:
@@ -222,8 +235,8 @@ def _mark_repeats(lines: list[_Line]) -> None:
     a caption, or the name heading an author box ("Alice Wu" / "Alice Wu has covered ...")."""
     seen: dict[str, _Line] = {}
     texts = [ln for ln in lines if ln.text]
-    for i, line in enumerate(texts):
-        key = line.text.casefold()
+    keys = [ln.text.casefold() for ln in texts]
+    for i, (line, key) in enumerate(zip(texts, keys)):
         if key in seen and line.number - seen[key].number <= 12 and line.kind in {"short", "prose"}:
             first = seen[key]
             if first.kind == "prose" == line.kind and len(line.text) >= MIN_REPEATED_LEAD_CHARS:
@@ -234,16 +247,13 @@ def _mark_repeats(lines: list[_Line]) -> None:
             line.kind, line.rule = kind, f"repeats line {first.number}"
             first.rule = first.rule or "repeated below"
         seen.setdefault(key, line)
-        later = texts[i + 1 : i + 3]
-        for other in later:
-            if (
-                line.kind == "short"
-                and len(line.text.split()) >= 2
-                and other.text != line.text
-                and other.text.casefold().startswith(key)
-            ):
+        if line.kind != "short" or " " not in line.text:
+            continue
+        for other, other_key in zip(texts[i + 1 : i + 3], keys[i + 1 : i + 3]):
+            if other_key.startswith(key) and other.text != line.text:
                 line.kind, line.rule = "caption", f"caption: starts line {other.number}"
                 other.kind, other.rule = "caption", f"caption: extends line {line.number}"
+                break
 
 
 def _body_spans(lines: list[_Line], find_body: bool) -> list[tuple[int, int]]:
