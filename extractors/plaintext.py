@@ -68,7 +68,7 @@ _NOT_PLAIN_SPACES = r"\t\u00a0\u2000-\u200b\u202f\u205f\u3000"
 _SPACES = re.compile(rf" [ {_NOT_PLAIN_SPACES}]+|[{_NOT_PLAIN_SPACES}][ {_NOT_PLAIN_SPACES}]*")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     text: str

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per input line: a frozen dataclass cost 0.6 µs each to build, this 0.2
 class LineDecision:
     """Why one input line was kept or dropped; `newsmon clean --explain` prints these."""
 
