@@ -100,7 +100,9 @@ def strip_boilerplate(
     the phrase rules and end markers apply, no header or trailer is trimmed by position.
     `known_title` (from HTML metadata) is removed where the body repeats it.
     """
-    lines = [_Line(i + 1, raw.strip()) for i, raw in enumerate(_normalize(text).splitlines())]
+    # Blank lines carry nothing the rules read (runs of prose and furniture skip them): only the
+    # numbers of the others are kept, for --explain.
+    lines = [_Line(i + 1, line) for i, raw in enumerate(_normalize(text).splitlines()) if (line := raw.strip())]
     published = _cut_prefixes(lines, rules)
     title_key = known_title.strip().casefold() if known_title else None
     prose_seen = False
