@@ -42,6 +42,19 @@ def test_new_file_gets_every_migration_recorded(tmp_path):
     assert {"articles", "ingest_runs", "skipped_inputs", "schema_migrations"} <= tables
 
 
+def test_writer_is_capped_and_single_threaded_while_readers_keep_duckdbs_defaults(tmp_path):
+    """The writer shares the cores with the reading workers (storage/database.py); a user's queries do not."""
+    db = tmp_path / "news.duckdb"
+    with write_connection(db) as con:
+        threads, limit = con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchall()[0]
+    assert threads == 1
+    assert limit == "122.0 MiB"  # 128 MB, as DuckDB reports it
+    with read_connection(db) as con:
+        assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == duckdb.connect().execute(
+            "SELECT current_setting('threads')"
+        ).fetchall()[0][0]
+
+
 def test_old_file_upgrades_in_place(tmp_path):
     folder = tmp_path / "migrations"
     folder.mkdir()
