@@ -72,7 +72,7 @@ _SPACES = re.compile(rf" [ {_NOT_PLAIN_SPACES}]+|[{_NOT_PLAIN_SPACES}][ {_NOT_PL
 class _Line:
     number: int
     text: str
-    kind: str = "blank"  # prose, short, drop, end, caption, date, byline, outlet, title
+    kind: str = ""  # prose, short, drop, end, aside, caption, date, byline, outlet, title
     rule: str = ""
     # What a metadata line states, found once by _classify and read by _header_facts.
     date: FoundDate | None = None
@@ -112,15 +112,15 @@ def strip_boilerplate(
             line.kind, line.rule = "title", "title"
         if line.kind == "end" and prose_seen:  # the body ends here (_body_spans): no need to classify the rest
             for rest in lines[i + 1 :]:
-                rest.kind, rest.rule = ("drop", "after the article") if rest.text else ("blank", "")
+                rest.kind, rest.rule = "drop", "after the article"
             break
         prose_seen = prose_seen or line.kind == "prose"
     _mark_teasers(lines)
     _mark_repeats(lines)
     spans = _body_spans(lines, find_body)
     start, end = (spans[0][0], spans[-1][1]) if spans else (len(lines), len(lines))
-    header = [line for line in lines[:start] if line.text]
-    author, outlet, header_date = _header_facts([ln for ln in lines[:end] if ln.text])
+    header = lines[:start]
+    author, outlet, header_date = _header_facts(lines[:end])
     lead = [ln for ln in lines[start:end] if ln.kind == "prose"][:TITLE_LEAD_LINES]
     title = _title(header, lead, rules)
     if find_body:
@@ -129,7 +129,7 @@ def strip_boilerplate(
     _mark_outside(lines, spans)
     kept_numbers = {ln.number for ln in kept}
     decisions = tuple(
-        LineDecision(ln.number, ln.text, ln.number in kept_numbers, ln.rule or ln.kind) for ln in lines if ln.text
+        LineDecision(ln.number, ln.text, ln.number in kept_numbers, ln.rule or ln.kind) for ln in lines
     )
     return PlainTextResult(
         text="\n\n".join(ln.text for ln in kept),
@@ -150,8 +150,7 @@ def _normalize(text: str) -> str:
 
 def _mark_teasers(lines: list[_Line]) -> None:
     """The headline right after a lone teaser label ("Lesen Sie auch", "Read more") belongs to the teaser."""
-    texts = [ln for ln in lines if ln.text]
-    for label, nxt in zip(texts, texts[1:]):
+    for label, nxt in zip(lines, lines[1:]):
         if label.rule == "teaser label" and nxt.kind == "short":
             nxt.kind, nxt.rule = "drop", f"teaser after line {label.number}"
 
@@ -160,8 +159,6 @@ def _cut_prefixes(lines: list[_Line], rules: Rules) -> FoundDate | None:
     """Cut labels glued before a sentence ("Das Wichtigste in Kürze ...", "date 2024-11 ..."); return a date they carried."""
     published = None
     for line in lines:
-        if not line.text:
-            continue
         m = rules.prefix.match(line.text) or _DATE_PREFIX.match(line.text)
         if m and m.end() < len(line.text):
             found = find_date(m.group(0), rules)
@@ -175,8 +172,7 @@ _DATE_PREFIX = re.compile(r"^(?:date|datum|published|veröffentlicht)?\s*:?\s*\d
 
 
 def _classify(line: _Line, rules: Rules) -> None:
-    if line.text:
-        line.kind, line.rule, line.date, line.byline, line.outlet = _line_class(line.text, rules)
+    line.kind, line.rule, line.date, line.byline, line.outlet = _line_class(line.text, rules)
 
 
 _NO_BYLINE: tuple[str | None, str | None] = (None, None)
@@ -236,9 +232,8 @@ def _mark_repeats(lines: list[_Line]) -> None:
     """A line repeated nearby is a title or a caption; a short line that starts one of the next two is
     a caption, or the name heading an author box ("Alice Wu" / "Alice Wu has covered ...")."""
     seen: dict[str, _Line] = {}
-    texts = [ln for ln in lines if ln.text]
-    keys = [ln.text.casefold() for ln in texts]
-    for i, (line, key) in enumerate(zip(texts, keys)):
+    keys = [ln.text.casefold() for ln in lines]
+    for i, (line, key) in enumerate(zip(lines, keys)):
         if key in seen and line.number - seen[key].number <= 12 and line.kind in {"short", "prose"}:
             first = seen[key]
             if first.kind == "prose" == line.kind and len(line.text) >= MIN_REPEATED_LEAD_CHARS:
@@ -251,7 +246,7 @@ def _mark_repeats(lines: list[_Line]) -> None:
         seen.setdefault(key, line)
         if line.kind != "short" or " " not in line.text:
             continue
-        for other, other_key in zip(texts[i + 1 : i + 3], keys[i + 1 : i + 3]):
+        for other, other_key in zip(lines[i + 1 : i + 3], keys[i + 1 : i + 3]):
             if other_key.startswith(key) and other.text != line.text:
                 line.kind, line.rule = "caption", f"caption: starts line {other.number}"
                 other.kind, other.rule = "caption", f"caption: extends line {line.number}"
@@ -287,7 +282,7 @@ def _body_spans(lines: list[_Line], find_body: bool) -> list[tuple[int, int]]:
             if line.kind == "end":
                 return spans
             broken = True
-        elif line.text and line.kind not in _BETWEEN_PARAGRAPHS:
+        elif line.kind not in _BETWEEN_PARAGRAPHS:
             gap += 1
             if gap >= BREAK_LINES and find_body and not broken and seen >= RESUME_PROSE_LINES:
                 spans.append((start, _part_end(lines, last_prose)))
@@ -301,7 +296,7 @@ def _body_spans(lines: list[_Line], find_body: bool) -> list[tuple[int, int]]:
 def _part_end(lines: list[_Line], last_prose: int) -> int:
     """End of a body part: after its last paragraph, or after a short sentence right below it
     (the last turn of an interview: "Gerne. Bis morgen.")."""
-    nxt = next((j for j in range(last_prose + 1, len(lines)) if lines[j].text), None)
+    nxt = last_prose + 1 if last_prose + 1 < len(lines) else None
     if nxt is not None and lines[nxt].kind == "short" and _is_short_sentence(lines[nxt].text):
         return nxt + 1
     return last_prose + 1
@@ -312,7 +307,7 @@ def _prose_run(lines: list[_Line], i: int) -> tuple[int, bool]:
     not end it), and whether it is substantial enough to be the article going on."""
     count = chars = 0
     j = i
-    while j < len(lines) and (lines[j].kind in _BETWEEN_PARAGRAPHS or lines[j].kind == "prose" or not lines[j].text):
+    while j < len(lines) and (lines[j].kind in _BETWEEN_PARAGRAPHS or lines[j].kind == "prose"):
         if lines[j].kind == "prose":
             count, chars = count + 1, chars + len(lines[j].text)
         j += 1
@@ -336,7 +331,7 @@ def _keep_body(
     subheads: list[str] = []
     edge = "none" if find_body else "prose"  # HTML extractors hand over a body already cut
     for start, end in spans:
-        body = [ln for ln in lines[start:end] if ln.text and ln.kind not in _TRANSPARENT]
+        body = [ln for ln in lines[start:end] if ln.kind not in _TRANSPARENT]
         for i, line in enumerate(body):
             if line.kind == "prose":
                 kept.append(line)
@@ -361,7 +356,7 @@ def _keep_body(
 def _part_start(lines: list[_Line], start: int, rules: Rules) -> int:
     """A body part starts one line earlier where a standfirst or a short sentence stands right above
     its first paragraph ("This post originally appeared on Grist.", an interview's first question)."""
-    above = next((j for j in range(start - 1, -1, -1) if lines[j].text), None)
+    above = start - 1 if start > 0 else None
     if above is not None and lines[above].kind == "short":
         text = lines[above].text
         if _is_standfirst(text, rules) or _is_short_sentence(text):
@@ -390,7 +385,7 @@ def _mark_outside(lines: list[_Line], spans: list[tuple[int, int]]) -> None:
     last = spans[-1][1]
     for i in range(spans[0][1], len(lines)):
         line = lines[i]
-        if i in inside or not line.text or line.kind in {"end", "aside"}:
+        if i in inside or line.kind in {"end", "aside"}:
             continue
         reason = "after the article" if i >= last else "teaser box or furniture inside the article"
         line.kind, line.rule = "drop", line.rule or reason
