@@ -6,7 +6,7 @@ from array import array
 from dataclasses import dataclass
 
 from langdetect import DetectorFactory, detect_langs, detector_factory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
 # langdetect samples n-grams at random; a fixed seed makes every run agree with the last.
 DetectorFactory.seed = 0
@@ -28,7 +28,7 @@ class _CompactFactory(DetectorFactory):
 
     def add_profile(self, profile, index: int, langsize: int) -> None:
         if profile.name in self.langlist:
-            raise LangDetectException(0, f"duplicate language profile {profile.name}")
+            raise LangDetectException(ErrorCode.DuplicateLangError, f"duplicate language profile {profile.name}")
         self.langlist.append(profile.name)
         zeros = bytes(4 * langsize)
         rows = self.word_lang_prob_map
