@@ -296,10 +296,10 @@ def _body_spans(lines: list[_Line], find_body: bool) -> list[tuple[int, int]]:
 def _part_end(lines: list[_Line], last_prose: int) -> int:
     """End of a body part: after its last paragraph, or after a short sentence right below it
     (the last turn of an interview: "Gerne. Bis morgen.")."""
-    nxt = last_prose + 1 if last_prose + 1 < len(lines) else None
-    if nxt is not None and lines[nxt].kind == "short" and _is_short_sentence(lines[nxt].text):
-        return nxt + 1
-    return last_prose + 1
+    below = last_prose + 1
+    if below < len(lines) and lines[below].kind == "short" and _is_short_sentence(lines[below].text):
+        return below + 1
+    return below
 
 
 def _prose_run(lines: list[_Line], i: int) -> tuple[int, bool]:
@@ -356,8 +356,8 @@ def _keep_body(
 def _part_start(lines: list[_Line], start: int, rules: Rules) -> int:
     """A body part starts one line earlier where a standfirst or a short sentence stands right above
     its first paragraph ("This post originally appeared on Grist.", an interview's first question)."""
-    above = start - 1 if start > 0 else None
-    if above is not None and lines[above].kind == "short":
+    above = start - 1
+    if above >= 0 and lines[above].kind == "short":
         text = lines[above].text
         if _is_standfirst(text, rules) or _is_short_sentence(text):
             return above
