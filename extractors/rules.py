@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -34,10 +35,13 @@ class Phrases:
     ("newsletter|nur noch" -> "n(?:ewsletter|ur noch)"), so each position tries a few branches, not
     all eighty; patterns starting with \b share one \b, so only word starts try them. Patterns that
     start otherwise (a group, a class) are searched one by one: in a union a single one of them stops
-    the engine from skipping to the possible first characters (drop list: 4.2 -> 1.9 µs a line)."""
+    the engine from skipping to the possible first characters (drop list: 4.2 -> 1.9 µs a line); a
+    leading group of alternatives is first multiplied out ("^(teilen|drucken)$" -> "^teilen$",
+    "^drucken$"), so its branches join the groups by first character."""
 
     def __init__(self, patterns: list[str]):
         flags = 0 if all(p == p.lower() for p in patterns) else re.IGNORECASE
+        patterns = [q for p in patterns for q in _expanded(p)]
         anchored = [p[1:] for p in patterns if p.startswith("^") and not _top_level_bar(p)]
         floating = [p for p in patterns if not p.startswith("^") or _top_level_bar(p)]
         at_words = [p[2:] for p in floating if p.startswith("\\b") and not _top_level_bar(p)]
@@ -95,6 +99,37 @@ def _by_first_character(patterns: list[str]) -> str:
 def _top_level_bar(pattern: str) -> bool:
     """Whether `pattern` is an alternation at its top level ("a|b"), where neither an anchor nor a
     first character can be factored out."""
+    return len(_top_level_parts(pattern)) > 1
+
+
+def _top_level_parts(pattern: str) -> list[str]:
+    """`pattern` split at the bars outside any group or class ("a|(b|c)" -> "a", "(b|c)")."""
+    bars = [i for i, c, depth in _structure(pattern) if c == "|" and depth == 0]
+    return [pattern[i + 1 : j] for i, j in zip([-1, *bars], [*bars, len(pattern)])]
+
+
+def _expanded(pattern: str) -> list[str]:
+    """`pattern` with a leading group of alternatives multiplied out, keeping its anchor ("^" or "\\b"):
+    "^(a|b)c" -> "^ac", "^bc". The same strings match (only the group numbers change, and phrase
+    patterns use no back-references); anything else comes back as it is."""
+    anchor = next((a for a in ("^", "\\b") if pattern.startswith(a)), "")
+    body = pattern[len(anchor) :]
+    opening = "(?:" if body.startswith("(?:") else "(" if body[:1] == "(" and body[1:2] != "?" else ""
+    close = _group_end(body) if opening and not _top_level_bar(pattern) else -1
+    if close < 0 or body[close : close + 1] in ("?", "*", "+", "{"):
+        return [pattern]
+    alternatives = _top_level_parts(body[len(opening) : close - 1])
+    return [q for alt in alternatives for q in _expanded(anchor + alt + body[close:])]
+
+
+def _group_end(pattern: str) -> int:
+    """The index just past the group that `pattern` opens with."""
+    return next((i + 1 for i, c, depth in _structure(pattern) if c == ")" and depth == 0), -1)
+
+
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth after it) for each bracket and bar of `pattern` outside a class
+    and not escaped."""
     depth, in_class, i = 0, False, 0
     while i < len(pattern):
         c = pattern[i]
@@ -105,12 +140,10 @@ def _top_level_bar(pattern: str) -> bool:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-        elif c in "()":
-            depth += 1 if c == "(" else -1
-        elif c == "|" and depth == 0:
-            return True
+        elif c in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[c]
+            yield i, c, depth
         i += 1
-    return False
 
 
 @dataclass(frozen=True, eq=False)  # one cached object per set of files: compared and hashed by identity

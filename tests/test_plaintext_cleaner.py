@@ -352,14 +352,15 @@ def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
 
     tricky = ["^teilen$", "^a|b$", "ad-?blocker", "x?yz", "n{2}e", "(foo|bar) baz", "Quelle:", "[|]x", "\\(archiv\\)",
               ",\\s(links|rechts),", "\\bfoo\\b", "\\(x?y\\)", "\\b(bild|foto):", "^(kommentare|comments)$",
-              "^komm", "\\bq|r\\b", "\\bend$"]
+              "^komm", "\\bq|r\\b", "\\bend$", "^(s(p|q)|t)u$", "(?:vw|wv)x", "(ga|gb)?gc", "\\b(h|\\(i)j"]
     lines = [
         "teilen", "teilen sie das", "a line", "ends with b", "werbeblocker aus", "adblocker", "ad-blocker",
         "yz here", "xyz", "nne", "ne", "bar baz", "quelle: dpa", "QUELLE: DPA", "|x", "foto (archiv)", "",
         "Soldaten, links, und Offiziere", "a foo b", "food", "(y)", "(xy)",
         "Jetzt für nur 0,99 € weiterlesen", "Newsletter abonnieren", "Ein ganz normaler Satz über Truppen.",
         "Vorbild: China", "Bild: dpa", "(Foto: AFP)", "Kommentare", "comments", "Kommentar schreiben", "aq", "qa",
-        "rr", "ar", "the end", "weekend",
+        "rr", "ar", "the end", "weekend", "spu", "squ", "tu", "stu", "spu!", "a vwx", "wvx", "gagc", "gc", "xgbgc",
+        "hj", "(ij", "a hj", "ahj",
     ]
     tables = [tomllib.loads(f.read_text("utf-8")) for f in _bundled_files()]
     bundled = [[p for t in tables for p in t.get(section, [])] for section in ("drop", "caption")]
