@@ -17,6 +17,8 @@ _DATE_LABELS = re.compile(
     re.IGNORECASE,
 )
 _YEAR_DIGITS = re.compile(r"\d{4}")
+# A header date line is short: "Aktualisiert am 15.10.2024, 04:15 Uhr".
+MAX_DATE_LINE_CHARS = 80
 _NAME = r"[A-ZÄÖÜ][\w'’.-]+(?:\s+(?:von\s+|van\s+|de\s+)?[A-ZÄÖÜ][\w'’.-]+){1,3}"
 _NAME_SLASH_OUTLET = re.compile(rf"^(?P<name>{_NAME})\s*[/|,]\s*(?P<outlet>[\w.-]+(?:\s[\w.-]+)?)$")
 
@@ -56,16 +58,14 @@ def find_all_dates(text: str, rules: Rules) -> list[FoundDate]:
     return sorted(found, key=lambda f: f.start)
 
 
-def is_date_line(line: str, rules: Rules) -> FoundDate | None:
-    """The date if `line` is a header date line ("15.10.2024, 04:15", "23. Oktober, 2024"), else None."""
-    if len(line) > 80:  # checked first: prose lines are long, and date search is the costly part
-        return None
-    found = find_date(line, rules)
-    if found is None:
-        return None
+def only_date_on_line(line: str, found: FoundDate) -> bool:
+    """Whether `line` says nothing beside the date `found` in it but a time, labels ("Stand", "Uhr",
+    weekdays) and at most one other word."""
+    if len(line) > MAX_DATE_LINE_CHARS:  # prose lines are long
+        return False
     rest = line[: found.start] + " " + line[found.end :]
     rest = _DATE_LABELS.sub(" ", _TIME.sub(" ", rest))
-    return found if len(re.findall(r"\w{2,}", rest)) <= 1 else None
+    return len(re.findall(r"\w{2,}", rest)) <= 1
 
 
 def parse_byline(line: str, rules: Rules) -> tuple[str | None, str | None]:

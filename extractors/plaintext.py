@@ -16,7 +16,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .metadata import FoundDate, find_date, is_date_line, outlet_label, parse_byline
+from .metadata import (
+    MAX_DATE_LINE_CHARS,
+    FoundDate,
+    find_date,
+    only_date_on_line,
+    outlet_label,
+    parse_byline,
+)
 from .records import LineDecision
 from .rules import Rules
 
@@ -202,13 +209,15 @@ def _line_class(text: str, rules: Rules) -> tuple[str, str, FoundDate | None, tu
         return "drop", f"phrase: {phrase.group(0)!r}", None, _NO_BYLINE, None
     if short_enough and rules.caption.search(lowered):
         return "caption", "caption or photo credit", None, _NO_BYLINE, None
-    if date := is_date_line(text, rules):
+    # One date search serves the date-line and the byline-with-date rules.
+    date = find_date(text, rules) if len(text) <= MAX_DATE_LINE_CHARS or len(words) <= MAX_META_LINE_WORDS else None
+    if date and only_date_on_line(text, date):
         return "date", "date line", date, _NO_BYLINE, None
     if len(words) <= 8 and (label := outlet_label(text, rules)) is not None:
         return "outlet", "outlet label", None, _NO_BYLINE, label
     if len(words) <= 8 and any(byline := parse_byline(text, rules)):
         return "byline", "byline", None, byline, None
-    if len(words) <= MAX_META_LINE_WORDS and (date := find_date(text, rules)):
+    if len(words) <= MAX_META_LINE_WORDS and date:
         return "date", "date with byline or counts", date, _NO_BYLINE, None
     if not words:
         return "drop", "no words (numbers, symbols)", None, _NO_BYLINE, None

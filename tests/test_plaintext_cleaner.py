@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from extractors import clean_text, load_rules
-from extractors.metadata import is_date_line, parse_byline
+from extractors.metadata import parse_byline
 
 P1 = "Die Armee hat am Montag nach eigenen Angaben neue Stellungen im Osten des Landes bezogen."
 P2 = "Beobachter gehen davon aus, dass die Kämpfe in der Region in den kommenden Wochen zunehmen werden."
@@ -296,7 +296,9 @@ def test_outlet_label_with_name_on_the_next_line():
     ],
 )
 def test_date_lines(line, expected):
-    assert is_date_line(line, load_rules()).date == expected
+    result = clean_text("\n".join(["Überschrift der Meldung", line, "", P1, "", P2]), lang="de")
+    assert {d.text: d.rule for d in result.lines}[line] == "date line"
+    assert result.published == expected
 
 
 @pytest.mark.parametrize(
@@ -304,7 +306,8 @@ def test_date_lines(line, expected):
     ["Am 14. Oktober 2024 erklärte der Präsident, dass die Truppen verlegt würden.", "Soldaten 12.000", "Kursk"],
 )
 def test_prose_with_a_date_is_not_a_date_line(line):
-    assert is_date_line(line, load_rules()) is None
+    result = clean_text("\n".join(["Überschrift der Meldung", line, "", P1, "", P2]), lang="de")
+    assert {d.text: d.rule for d in result.lines}[line] != "date line"
 
 
 @pytest.mark.parametrize(
