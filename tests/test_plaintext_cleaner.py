@@ -374,3 +374,9 @@ def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
     dropped = {x for x in lines if Phrases(bundled[0]).search(x.lower())}
     assert dropped == {"teilen", "werbeblocker aus", "adblocker", "ad-blocker", "Jetzt für nur 0,99 € weiterlesen",
                        "Newsletter abonnieren", "comments"}  # a bare comment counter
+
+
+def test_every_run_of_spaces_tabs_and_odd_spaces_becomes_one_plain_space():
+    messy = "Die Armee hat am\u00a0Montag \t nach  eigenen\u2009Angaben\u3000\u00a0 neue Stellungen im Osten des Landes bezogen."
+    result = clean_text("\n".join([messy, "", "\tBeobachter gehen   davon aus, dass die Kämpfe\u202fin der Region zunehmen werden."]), lang="de")
+    assert result.text == P1 + "\n\n" + "Beobachter gehen davon aus, dass die Kämpfe in der Region zunehmen werden."
