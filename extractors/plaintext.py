@@ -200,7 +200,9 @@ def _line_class(text: str, rules: Rules) -> tuple[str, str, FoundDate | None, tu
         # Phrases see the line without a list bullet: share buttons and menus are often bulleted ("• Teilen").
         bullet = _BULLET.match(text) if text[0] in _BULLET_FIRST else None
         lowered = (text[bullet.end() :] if bullet else text).lower()
-    marker = bool(lowered) and rules.markers.search(lowered) is not None  # one search for three lists
+    # Lines too long for the drop and caption lists meet only the markers, cheaper than the gate's scan.
+    opened = rules.gate.opened(lowered) if short_enough else None
+    marker = bool(lowered) and rules.markers.search(lowered, opened is None or rules.markers in opened) is not None
     if marker and rules.end.search(lowered):
         return "end", "end marker", None, _NO_BYLINE, None
     if marker and rules.aside.search(lowered):
@@ -209,9 +211,9 @@ def _line_class(text: str, rules: Rules) -> tuple[str, str, FoundDate | None, tu
         return "drop", "teaser label", None, _NO_BYLINE, None
     if _NAVIGATION.match(text):
         return "drop", "navigation", None, _NO_BYLINE, None
-    if short_enough and (phrase := rules.drop.search(lowered)):
+    if short_enough and (phrase := rules.drop.search(lowered, rules.drop in opened)):
         return "drop", f"phrase: {phrase.group(0)!r}", None, _NO_BYLINE, None
-    if short_enough and rules.caption.search(lowered):
+    if short_enough and rules.caption.search(lowered, rules.caption in opened):
         return "caption", "caption or photo credit", None, _NO_BYLINE, None
     # One date search serves the date-line and the byline-with-date rules.
     date = find_date(text, rules) if len(text) <= MAX_DATE_LINE_CHARS or len(words) <= MAX_META_LINE_WORDS else None

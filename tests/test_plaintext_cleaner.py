@@ -351,11 +351,12 @@ def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
     import re
     import tomllib
 
-    from extractors.rules import Phrases, _bundled_files
+    from extractors.rules import Gate, Phrases, _bundled_files
 
     tricky = ["^teilen$", "^a|b$", "ad-?blocker", "x?yz", "n{2}e", "(foo|bar) baz", "Quelle:", "[|]x", "\\(archiv\\)",
               ",\\s(links|rechts),", "\\bfoo\\b", "\\(x?y\\)", "\\b(bild|foto):", "^(kommentare|comments)$",
-              "^komm", "\\bq|r\\b", "\\bend$", "^(s(p|q)|t)u$", "(?:vw|wv)x", "(ga|gb)?gc", "\\b(h|\\(i)j"]
+              "^komm", "\\bq|r\\b", "\\bend$", "^(s(p|q)|t)u$", "(?:vw|wv)x", "(ga|gb)?gc", "\\b(h|\\(i)j",
+              "e-?mail (address(es)? )?will not", "^[\\w-]+ ist spendenfinanziert", "ba+c", "x{2,3}yz", "(?:ab)?cde"]
     lines = [
         "teilen", "teilen sie das", "a line", "ends with b", "werbeblocker aus", "adblocker", "ad-blocker",
         "yz here", "xyz", "nne", "ne", "bar baz", "quelle: dpa", "QUELLE: DPA", "|x", "foto (archiv)", "",
@@ -363,20 +364,49 @@ def test_phrase_lists_arranged_for_speed_match_what_the_plain_union_matches():
         "Jetzt für nur 0,99 € weiterlesen", "Newsletter abonnieren", "Ein ganz normaler Satz über Truppen.",
         "Vorbild: China", "Bild: dpa", "(Foto: AFP)", "Kommentare", "comments", "Kommentar schreiben", "aq", "qa",
         "rr", "ar", "the end", "weekend", "spu", "squ", "tu", "stu", "spu!", "a vwx", "wvx", "gagc", "gc", "xgbgc",
-        "hj", "(ij", "a hj", "ahj",
+        "hj", "(ij", "a hj", "ahj", "email will not", "e-mail address will not", "mail will not", "email addresses will",
+        "Wir ist spendenfinanziert", "x ist spendenfinanziert", "bac", "baac", "bc", "xxyz", "xyz!", "xxxxyz", "cde", "abcde",
+        "abcd",
     ]
     tables = [tomllib.loads(f.read_text("utf-8")) for f in _bundled_files()]
     bundled = [[p for t in tables for p in t.get(section, [])] for section in ("drop", "caption")]
     for patterns in (tricky, *bundled):
         plain = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
         arranged = Phrases(patterns)
-        assert [bool(plain.search(x)) for x in lines] == [bool(arranged.search(x.lower())) for x in lines], patterns
+        gate = Gate(arranged)
+        expected = [bool(plain.search(x)) for x in lines]
+        assert [bool(arranged.search(x.lower())) for x in lines] == expected, patterns
+        # Behind the gate: a line without any of the patterns' words is searched only for the others.
+        gated = [bool(arranged.search(x.lower(), arranged in gate.opened(x.lower()))) for x in lines]
+        assert gated == expected, patterns
     dropped = {x for x in lines if Phrases(bundled[0]).search(x.lower())}
     assert dropped == {"teilen", "werbeblocker aus", "adblocker", "ad-blocker", "Jetzt für nur 0,99 € weiterlesen",
-                       "Newsletter abonnieren", "comments"}  # a bare comment counter
+                       "Newsletter abonnieren", "comments",  # a bare comment counter
+                       "Wir ist spendenfinanziert", "x ist spendenfinanziert"}
 
 
 def test_every_run_of_spaces_tabs_and_odd_spaces_becomes_one_plain_space():
     messy = "Die Armee hat am\u00a0Montag \t nach  eigenen\u2009Angaben\u3000\u00a0 neue Stellungen im Osten des Landes bezogen."
     result = clean_text("\n".join([messy, "", "\tBeobachter gehen   davon aus, dass die Kämpfe\u202fin der Region zunehmen werden."]), lang="de")
     assert result.text == P1 + "\n\n" + "Beobachter gehen davon aus, dass die Kämpfe in der Region zunehmen werden."
+
+
+@pytest.mark.parametrize(
+    ("pattern", "word"),
+    [
+        ("newsletter abonnieren", "newsletter abonnieren"),
+        ("ad-?blocker", "blocker"),  # "-" is optional, so "ad-" is not required
+        ("^(also )?read:", "read:"),
+        ("e-?mail (address(es)? )?will not be published", "will not be published"),
+        ("\\bfoto\\s*:\\s*[\\w/ .&-]{12,240}$", "foto"),  # a counted repeat is not text
+        ("\\(archivbild\\)\\.?$", "(archivbild)"),
+        ("ba+c", "ba"),  # "baac" holds "ba" and "ac", not "bac"
+        ("^(\\d+ )?(likes?|replies|comments)$", ""),  # every word inside a group: none required
+        ("teilen|drucken", ""),  # an alternation at the top
+        ("(?x) ab cd", ""),  # inline flags change what the characters mean
+    ],
+)
+def test_gate_word_of_a_phrase_is_text_every_match_contains(pattern, word):
+    from extractors.rules import _required_literal
+
+    assert _required_literal(pattern) == word
