@@ -113,15 +113,16 @@ class _Arranged:
         return found
 
 
-# Inline flags ("(?i)", "(?x)") change what a pattern's characters match.
-_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]")
+# Inline flags ("(?i)", "(?x)") change what a pattern's characters match, and escapes with an argument
+# ("\x41", "\u00e4", "\N{...}", octal or group numbers) are characters the scan below would misread.
+_UNREADABLE = re.compile(r"\(\?[aiLmsux]|\\[xuUN0-9]")
 
 
 def _required_literal(pattern: str) -> str:
     """The longest run of plain characters that every match of `pattern` contains ("ad-?blocker" ->
     "blocker", "^(also )?read:" -> "read:"), "" when there is none: only characters outside groups
     and classes count, and none that a quantifier makes optional or repeats apart from its neighbours."""
-    if _top_level_bar(pattern) or _INLINE_FLAGS.search(pattern):
+    if _top_level_bar(pattern) or _UNREADABLE.search(pattern):
         return ""
     runs, run, depth, in_class, i = [], "", 0, False, 0
     while i < len(pattern):

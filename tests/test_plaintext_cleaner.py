@@ -404,6 +404,8 @@ def test_every_run_of_spaces_tabs_and_odd_spaces_becomes_one_plain_space():
         ("^(\\d+ )?(likes?|replies|comments)$", ""),  # every word inside a group: none required
         ("teilen|drucken", ""),  # an alternation at the top
         ("(?x) ab cd", ""),  # inline flags change what the characters mean
+        ("\\x41bcde", ""),  # an escape with an argument: "A", not "41bcde"
+        ("stra\\u00dfe", ""),
     ],
 )
 def test_gate_word_of_a_phrase_is_text_every_match_contains(pattern, word):
