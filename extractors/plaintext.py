@@ -259,9 +259,12 @@ def _mark_repeats(lines: list[_Line]) -> None:
             line.kind, line.rule = kind, f"repeats line {first.number}"
             first.rule = first.rule or "repeated below"
         seen.setdefault(key, line)
-        if line.kind != "short" or " " not in line.text:
+        if line.kind != "short" or " " not in key:
             continue
-        for other, other_key in zip(lines[i + 1 : i + 3], keys[i + 1 : i + 3]):
+        for j in (i + 1, i + 2):
+            if j >= len(lines):
+                break
+            other, other_key = lines[j], keys[j]
             if other_key.startswith(key) and other.text != line.text:
                 line.kind, line.rule = "caption", f"caption: starts line {other.number}"
                 other.kind, other.rule = "caption", f"caption: extends line {line.number}"
