@@ -124,29 +124,20 @@ def _required_literal(pattern: str) -> str:
     and classes count, and none that a quantifier makes optional or repeats apart from its neighbours."""
     if _top_level_bar(pattern) or _UNREADABLE.search(pattern):
         return ""
-    runs, run, depth, in_class, i = [], "", 0, False, 0
-    while i < len(pattern):
-        token = pattern[i : i + 2] if pattern[i] == "\\" else pattern[i]
-        if token == "{" and not in_class and "}" in pattern[i:]:  # a counted quantifier: "{2,40}" is not text
-            token = pattern[i : pattern.index("}", i) + 1]
-        literal = ""
-        if in_class:
-            in_class = token != "]"
-        elif token == "[":
-            in_class = True
-        elif token in ("(", ")"):
-            depth += 1 if token == "(" else -1
+    runs, run = [], ""
+    for i, token, depth, in_class in _tokens(pattern):
+        if in_class or depth:
+            literal = ""
         elif token[0] == "\\":  # an escaped character ("\\(", "\\."); "\\d", "\\b", "\\s" are not text
             literal = "" if token[1:].isalnum() else token[1:]
-        elif len(token) == 1 and token not in _SPECIAL:
-            literal = token
+        else:
+            literal = token if len(token) == 1 and token not in _SPECIAL else ""
         after = pattern[i + len(token) : i + len(token) + 1]
-        if depth == 0 and literal and after not in ("?", "*", "{"):
+        if literal and after not in ("?", "*", "{"):
             run += literal
         else:  # a group, class, anchor or quantifier ends the run: "ba+c" holds "ba", not "bac"
             runs.append(run)
             run = ""
-        i += len(token)
     return max([*runs, run], key=len)
 
 
@@ -219,20 +210,31 @@ def _group_end(pattern: str) -> int:
 def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
     """(index, character, depth after it) for each bracket and bar of `pattern` outside a class
     and not escaped."""
+    for i, token, depth, in_class in _tokens(pattern):
+        if not in_class and token in ("(", ")", "|"):
+            yield i, token, depth
+
+
+def _tokens(pattern: str) -> Iterator[tuple[int, str, int, bool]]:
+    """(index, token, group depth after it, whether it belongs to a class) for each token of `pattern`:
+    a character, an escape ("\\(", "\\d") or a counted quantifier ("{2,40}")."""
     depth, in_class, i = 0, False, 0
     while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
+        if pattern[i] == "\\":
+            token = pattern[i : i + 2]
+        elif pattern[i] == "{" and not in_class and "}" in pattern[i:]:
+            token = pattern[i : pattern.index("}", i) + 1]
+        else:
+            token = pattern[i]
+        was_in_class = in_class
         if in_class:
-            in_class = c != "]"
-        elif c == "[":
+            in_class = token != "]"
+        elif token == "[":
             in_class = True
-        elif c in "()|":
-            depth += {"(": 1, ")": -1, "|": 0}[c]
-            yield i, c, depth
-        i += 1
+        elif token in ("(", ")"):
+            depth += 1 if token == "(" else -1
+        yield i, token, depth, was_in_class or in_class
+        i += len(token)
 
 
 @dataclass(frozen=True, eq=False)  # one cached object per set of files: compared and hashed by identity
