@@ -121,6 +121,7 @@ def strip_boilerplate(
                 rest.kind, rest.rule = "drop", "after the article"
             break
         prose_seen = prose_seen or line.kind == "prose"
+    _mark_cut_end(lines, rules)
     _mark_teasers(lines)
     _mark_repeats(lines)
     spans = _body_spans(lines, find_body)
@@ -157,6 +158,21 @@ def _normalize(text: str) -> str:
     for odd in set(_ODD_SPACE.findall(text)):
         text = text.replace(odd, " ")
     return _SPACE_RUN.sub(" ", text)
+
+
+def _mark_cut_end(lines: list[_Line], rules: Rules) -> None:
+    """An excerpt cut mid-sentence ("... the group had already released fo") ends in a paragraph
+    without its sentence end: the last line is prose when it reads like a paragraph and follows one,
+    (or a question subhead), or is a long paragraph itself (a one-paragraph excerpt with no furniture)."""
+    if not lines or lines[-1].kind != "short" or not _is_standfirst(lines[-1].text, rules):
+        return
+    last = lines[-1]
+    before = lines[-2] if len(lines) > 1 else None
+    follows_prose = before is not None and (
+        before.kind == "prose" or (before.kind == "short" and _is_short_sentence(before.text))
+    )
+    if follows_prose or len(last.text) >= RESUME_PROSE_CHARS:
+        last.kind, last.rule = "prose", "paragraph cut at the end of the text"
 
 
 def _mark_teasers(lines: list[_Line]) -> None:

@@ -412,3 +412,29 @@ def test_gate_word_of_a_phrase_is_text_every_match_contains(pattern, word):
     from extractors.rules import _required_literal
 
     assert _required_literal(pattern) == word
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "Nach den Überschwemmungen im Süden mussten am Wochenende mehrere Dörfer geräumt werden, weil der Pe",
+        "The flood forced thousands of residents in the valley to leave their homes before the dam was ove",
+    ],
+)
+def test_an_excerpt_cut_mid_sentence_keeps_its_last_paragraph(cut):
+    assert body("\n\n".join([P1, P2, cut])) == [P1, P2, cut]
+
+
+def test_a_one_paragraph_excerpt_without_furniture_is_an_article():
+    headline = "Streik legt den Nahverkehr in drei Städten lahm"
+    cut = (
+        "Der Streik der Fahrerinnen und Fahrer hat am Montag den Nahverkehr in drei Städten lahmgelegt. "
+        "Nach Angaben der Gewerkschaft beteiligten sich mehr als 4.000 Beschäftigte an dem Ausstand. "
+        "Die Arbeitgeber nannten die Forderungen überzogen und kündigten für die kommende Woche ein neues Angebot an, über das … weiterlesen"
+    )
+    assert body("\n\n".join([headline, cut])) == [cut]
+
+
+def test_a_cut_line_after_furniture_is_not_the_article():
+    cut = "The flood forced thousands of residents in the valley to leave their homes before the dam was ove"
+    assert body("\n\n".join([P1, P2, P3, "Share", "Related stories", "Weather", cut])) == [P1, P2, P3]
