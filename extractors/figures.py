@@ -29,6 +29,9 @@ HEDGE_WINDOW_CHARS = 40
 # People whom casualty verbs turn into casualties ("Soldaten ... getötet").
 PERSON_MEASURES = frozenset({"troops", "officers", "generals", "people", "civilians"})
 CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "casualties"})
+# Unit kinds (data/figures/*.toml [units]) that measure rather than count: "drei Tage", "17 km",
+# "2.000 Tonnen" keep their unit but get no measure, so they never become claims or compete with counts.
+MEASUREMENTS = frozenset({"duration", "distance", "weight", "depth", "magnitude", "temperature"})
 
 
 _TRANSPARENT = frozenset("-–«»\"„“”‘’'›‹")
@@ -395,7 +398,7 @@ def _read_figure(
         value = a.value
         low, high = interval(kind, a.value, a.granularity)
     rate = None
-    if measure != "duration":
+    if measure not in MEASUREMENTS:
         window_after = sentence[noun_end : min(next_start, noun_end + RATE_WINDOW_CHARS)]
         window_before = sentence[max(prev_end, start - 25) : start]
         rate_hit = vocab.rate_pattern.search(window_after)
@@ -416,7 +419,7 @@ def _read_figure(
         end=end,
         sentence=sentence,
         noun=noun,
-        measure=measure,
+        measure=None if measure in MEASUREMENTS else measure,
         unit=unit,
         rate=rate,
         part_of=_normal(part.group(0)).split()[0] if part else None,

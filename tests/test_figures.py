@@ -168,12 +168,26 @@ def test_a_year_is_a_figure_when_it_counts_something():
         ("Es sind 30 Prozent.", "de", "Prozent", "percent"),
         ("It rose by 2.8%.", "en", None, "percent"),
         ("Das kostet 3 Mrd. Euro.", "de", "Euro", "money"),
-        ("The front is 1,000 kilometres long.", "en", "kilometres", "distance"),
     ],
 )
 def test_counted_noun_and_measure(text, lang, noun, measure):
     figure = only(text, lang)
     assert (figure.noun, figure.measure) == (noun, measure)
+
+
+@pytest.mark.parametrize(
+    "text, lang, unit",
+    [
+        ("The front is 1,000 kilometres long.", "en", "km"),
+        ("Der Deich hielt dem Hochwasser drei Tage lang stand.", "de", "day"),
+        ("The strike has lasted six weeks.", "en", "week"),
+        ("Die Helfer brachten 40 Tonnen Hilfsgüter in das Flutgebiet.", "de", "t"),
+        ("Wählen dürfen alle, die älter als 16 Jahre sind.", "de", "year"),
+    ],
+)
+def test_measurements_keep_their_unit_but_count_nothing(text, lang, unit):
+    figure = only(text, lang)
+    assert (figure.unit, figure.measure) == (unit, None)
 
 
 def test_an_elided_noun_points_back_at_the_whole():
