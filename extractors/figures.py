@@ -28,7 +28,9 @@ RATE_WINDOW_CHARS = 40
 HEDGE_WINDOW_CHARS = 40
 # People whom casualty verbs turn into casualties ("Soldaten ... getötet").
 PERSON_MEASURES = frozenset({"troops", "officers", "generals", "people", "civilians"})
-CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "casualties"})
+CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "missing", "casualties"})
+# Counted things whose measure the predicate can narrow: "Opfer ... getötet" are the killed.
+REFINED_BY_PREDICATE = PERSON_MEASURES | {"casualties"}
 # Unit kinds (data/figures/*.toml [units]) that measure rather than count: "drei Tage", "17 km",
 # "2.000 Tonnen" keep their unit but get no measure, so they never become claims or compete with counts.
 MEASUREMENTS = frozenset({"duration", "distance", "weight", "depth", "magnitude", "temperature"})
@@ -44,6 +46,10 @@ _COORDINATION = re.compile(r"^\s*(?:,|und|and|sowie|as well as|plus|&)\s*$", re.
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _YEAR = re.compile(r"^(?:1[89]|20|21)\d\d$")
+# A small bare number set off by commas or brackets after a name is an age: "Putin (69)", "Juri Schuk, 38,".
+_APPOSITION_BEFORE = re.compile(r"[\w.]\s*[,(]\s*$")
+_APPOSITION_AFTER = re.compile(r"^\s*[),;]")
+MAX_AGE = 120
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,9 @@ def _sentence_figures(
     dates, blocked = find_date_mentions(sentence, published, rules, vocab, weekdays)
     blocked += [m.span() for m in _PHONE.finditer(sentence)] + [m.span() for m in _TIME.finditer(sentence)]
     amounts = _merge_ranges(sentence, _find_amounts(sentence, vocab, blocked), vocab)
+    # Numbers that count nothing go first, so that they do not end the noun search of the amount
+    # before them ("500,000 122-millimeter shells": the calibre stands between the count and its noun).
+    amounts = [a for a in amounts if a.vague_unit is not None or not _not_a_count(sentence, a, vocab)]
     attribution = None
     found: list[Figure] = []
     for i, amount in enumerate(amounts):
@@ -168,9 +177,13 @@ def _find_amounts(sentence: str, vocab: Vocabulary, blocked: list[tuple[int, int
     for m in NUMERAL.finditer(sentence):
         if not free(m.start(), m.end()):
             continue
-        number = parse_numeral(m["num"])
+        numeral, end = m["num"], m.end()
         attached = (m["attached"] or "").casefold() or None
-        amount = _Amount(m.start(), m.end(), number.value, number.granularity, numeral=m["num"], attached=attached)
+        if m["sep"] and m["sep"].isspace() and not attached and vocab.never_after.match(sentence[end:]):
+            numeral = numeral.rsplit(m["sep"], 1)[0]  # "300 122-mm rockets": a count, then a calibre
+            end = m.start() + len(numeral)
+        number = parse_numeral(numeral)
+        amount = _Amount(m.start(), end, number.value, number.granularity, numeral=numeral, attached=attached)
         amount = _with_scale(sentence, amount, vocab)
         amounts.append(amount)
         taken.append((amount.start, amount.end))
@@ -191,16 +204,32 @@ def _word_numbers(sentence: str, vocab: Vocabulary) -> list[_Amount]:
     """Number words and runs of them ("eleven thousand", "zweieinhalb"), and "eine halbe Million"."""
     found: list[_Amount] = []
     patterns = _word_patterns(vocab)
+    for m in patterns.decimal.finditer(sentence):  # "one-point-six (million)"
+        # Both parts are read whole: "one" counts here, as it does before a scale word.
+        whole = parse_number_word(re.sub(r"[\s-]+", "", m["whole"]), vocab)
+        digits = [parse_number_word(w, vocab) for w in re.split(r"[\s-]+", m["digits"])]
+        if whole is not None and all(d is not None and d < 10 and d == int(d) for d in digits):
+            value = whole + float("0." + "".join(str(int(d)) for d in digits))
+            found.append(_Amount(m.start(), m.end(), value, 10.0 ** -len(digits)))
     for m in patterns.run.finditer(sentence):
+        if any(a.start <= m.start() < a.end for a in found):
+            continue
         value = _run_value(m.group(0), vocab)
-        if value is not None:
-            found.append(_Amount(m.start(), m.end(), value, _word_granularity(value)))
+        if value is None:
+            continue
+        end, granularity = m.end(), _word_granularity(value)
+        tail = _WORD_TAIL.match(sentence, end)
+        if tail and value >= 1000 and value % 1000 == 0:  # "four-thousand-100"
+            value, end, granularity = value + int(tail["digits"]), tail.end(), 0.0
+        found.append(_Amount(m.start(), end, value, granularity))
     for m in patterns.lead.finditer(sentence):
         found.append(_Amount(m.start(), m.end("lead"), vocab.scale_lead[_normal(m["lead"])], 0.0))
     return found
 
 
 _JOINERS = ("und", "and")
+# Digits glued to a run of number words by a hyphen (broadcast style): "four-thousand-100".
+_WORD_TAIL = re.compile(r"-(?P<digits>\d{1,3})(?![\d.,]?\d)")
 
 
 def _word_granularity(value: float) -> float:
@@ -221,6 +250,7 @@ def _run_value(run: str, vocab: Vocabulary) -> float | None:
 class _WordPatterns:
     run: re.Pattern[str]  # glued or spaced number words
     lead: re.Pattern[str]  # "eine halbe" / "half a" right before a scale word
+    decimal: re.Pattern[str]  # "one-point-six": groups "whole" and "digits"
 
 
 @cache
@@ -232,8 +262,12 @@ def _word_patterns(vocab: Vocabulary) -> _WordPatterns:
     word = rf"(?:{piece})(?:{piece}|{joiner})*"
     scales = "|".join(re.escape(w) for w in sorted(vocab.scales, key=len, reverse=True) if len(w) > 1) or "(?!)"
     leads = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(vocab.scale_lead, key=len, reverse=True))
+    point = "|".join(re.escape(w) for w in vocab.decimal_point) or "(?!)"
+    run = rf"{word}(?:(?:\s+|-)(?:(?:{joiner})\s+)?{word})*"
     return _WordPatterns(
-        run=re.compile(rf"(?<![\w-]){word}(?:(?:\s+|-)(?:(?:{joiner})\s+)?{word})*(?![\w-])", re.I),
+        # A run may end in "-100" ("four-thousand-100"), not in a hyphen and a word.
+        run=re.compile(rf"(?<![\w-]){run}(?!\w)(?!-[^\W\d_])", re.I),
+        decimal=re.compile(rf"(?<![\w-])(?P<whole>{run})[\s-]+(?:{point})[\s-]+(?P<digits>{word}(?:[\s-]+{word})*)(?![\w-])", re.I),
         lead=re.compile(rf"(?<![\w-])(?P<lead>{leads or '(?!)'})(?=\s+(?:{scales})(?!\w))", re.I),
     )
 
@@ -247,7 +281,7 @@ def _scale_pattern(vocab: Vocabulary) -> re.Pattern[str]:
     """A scale word after the number; one-letter scales ("m", "k") only count glued to it."""
     words = sorted((w for w in vocab.scales if len(w) > 1), key=len, reverse=True)
     alternation = "|".join(re.escape(w) for w in words) or "(?!)"
-    return re.compile(rf"\s+(?P<scale>{alternation})(?![\w])", re.I)
+    return re.compile(rf"(?:\s+|-)(?P<scale>{alternation})(?![\w])", re.I)
 
 
 def _with_scale(sentence: str, amount: _Amount, vocab: Vocabulary) -> _Amount:
@@ -333,8 +367,6 @@ def _read_figure(
 ) -> Figure | None:
     """The figure an amount makes in its sentence, or None when the number is not a count."""
     after = sentence[a.end :]
-    if a.vague_unit is None and _not_a_count(sentence, a, vocab):
-        return None
     start = a.start
     currency = _currency_before(sentence, start, vocab)
     if currency:  # "an estimated $1.5 billion": the hedge stands before the sign
@@ -357,7 +389,7 @@ def _read_figure(
     elif unit_hit:
         measure, unit = unit_hit[0], unit_hit[1]
         noun, noun_end = sentence[a.end : unit_hit[2]].strip(), unit_hit[2]
-    antecedent = _antecedent(after, vocab)
+    antecedent = _antecedent(after, vocab) if measure not in ("percent", "money") else None
     if antecedent:
         noun_end = a.end + antecedent
         # "von ihnen" points at the whole, not at a subset listed just before ("darunter 500 Offiziere").
@@ -376,10 +408,11 @@ def _read_figure(
             noun, measure, inherited = back[0], back[1], True
         elif earlier and earlier[-1].measure and noun is None and earlier[-1].sentence == sentence:
             noun, measure, inherited = earlier[-1].noun, earlier[-1].measure, True
-    if measure in PERSON_MEASURES or (inherited and measure in CASUALTY_MEASURES):
+    if measure in REFINED_BY_PREDICATE or (inherited and measure in CASUALTY_MEASURES):
         # The verb after "und"/"and" belongs to the next figure ("... und 600 Panzer verloren").
-        clause = sentence[clause_start(sentence, prev_end, start) : clause_end(sentence, noun_end, next_start)]
-        measure = _casualty_measure(clause, vocab) or measure
+        clause_from = clause_start(sentence, prev_end, start)
+        clause = sentence[clause_from : clause_end(sentence, noun_end, next_start)]
+        measure = _casualty_measure(clause, a.start - clause_from, vocab) or measure
     if noun and vocab.measure_of(noun) in ("killed", "wounded") and _coordinated_casualty(sentence, noun_end, measure, vocab):
         measure = "casualties"  # "3.000 Tote und Verwundete"
     trailing_end = a.end + trailing.end() if trailing else 0
@@ -436,6 +469,11 @@ def _not_a_count(sentence: str, a: _Amount, vocab: Vocabulary) -> bool:
     if vocab.never_after.match(after.lstrip()) or vocab.never_after.match(after):
         return True
     if vocab.never_before.search(sentence[max(0, a.start - 30) : a.start]):
+        return True
+    if (
+        not a.scaled and a.granularity < 10 and a.value <= MAX_AGE and float(a.value).is_integer()
+        and _APPOSITION_BEFORE.search(sentence[: a.start]) and _APPOSITION_AFTER.match(after)
+    ):
         return True
     # "528. Regiment", "4. November": a German ordinal, unless the full stop ends the sentence.
     if after.startswith(".") and after[1:].strip(" \"'»«“”)") and not a.scaled:
@@ -531,12 +569,18 @@ def _coordinated_casualty(sentence: str, pos: int, measure: str, vocab: Vocabula
     return bool(m) and vocab.measure_of(m.group(1)) in CASUALTY_MEASURES - {measure}
 
 
-def _casualty_measure(clause: str, vocab: Vocabulary) -> str | None:
-    """ "verwundet oder getötet" or "lost" → casualties; only killed, wounded or captured → that."""
-    kinds = {vocab.casualty_verbs[_normal(m["stem"] or m["word"])] for m in vocab.casualty_pattern.finditer(clause)}
-    if "casualties" in kinds or len(kinds) > 1:
-        return "casualties"
-    return next(iter(kinds), None)
+def _casualty_measure(clause: str, pos: int, vocab: Vocabulary) -> str | None:
+    """The measure the clause's predicate gives the people counted at `pos`: "verwundet oder getötet"
+    or "lost" → casualties; only killed, wounded, missing or captured → that; "were displaced",
+    "evakuiert" → displaced, evacuated. Harm of several kinds adds up to casualties; otherwise the
+    predicate nearest the amount wins ("5.000 Menschen wurden evakuiert, nachdem die Flut drei tötete")."""
+    hits = [(m, vocab.casualty_verbs[_normal(m["stem"] or m["word"])]) for m in vocab.casualty_pattern.finditer(clause)]
+    kinds = {kind for _, kind in hits}
+    if not kinds:
+        return None
+    if kinds <= CASUALTY_MEASURES:
+        return "casualties" if "casualties" in kinds or len(kinds) > 1 else next(iter(kinds))
+    return min(hits, key=lambda hit: abs(hit[0].start() - pos))[1]
 
 
 def _nearest_date(dates: list[DateMention], pos: int) -> str | None:

@@ -12,12 +12,13 @@ from functools import lru_cache
 
 from .vocabulary import Vocabulary
 
-# Thousands groups joined by ".", ",", apostrophes or (narrow) spaces, then an optional decimal part;
+# Thousands groups joined by one separator (".", ",", apostrophes or (narrow) spaces; the same one
+# throughout, so "500,000 122-mm shells" is two numbers), then an optional decimal part;
 # or plain digits with an optional decimal part. Not inside words ("KN23", "F-16", "810th").
 _GROUP_SEPARATORS = ".,'’\u202f\u00a0 "
 NUMERAL = re.compile(
     r"(?<![\w.,'’-])(?<!\w-)"
-    r"(?P<num>\d{1,3}(?:[.,'’\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?(?![.,'’]?\d)|\d+(?:[.,]\d+)?)"
+    r"(?P<num>\d{1,3}(?P<sep>[.,'’\u202f\u00a0 ])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?(?![.,'’]?\d)|\d+(?:[.,]\d+)?)"
     r"(?P<attached>bn|mn|mio|mrd|k|m|%)?"
     r"(?![\w])"
 )

@@ -27,6 +27,7 @@ class Vocabulary:
     word_multipliers: dict[str, float]
     word_fractions: dict[str, float]
     word_whole: dict[str, float]
+    decimal_point: tuple[str, ...]  # "point" / "Komma": "one-point-six million"
     scales: dict[str, float]
     scale_lead: dict[str, float]
     hedges: dict[str, str]  # phrase -> kind
@@ -131,6 +132,7 @@ def _compile(language: str, t: dict) -> Vocabulary:
         word_multipliers=lower(t.get("word_multipliers", {})),
         word_fractions=lower(t.get("word_fractions", {})),
         word_whole=lower(t.get("word_whole", {})),
+        decimal_point=tuple(w.casefold() for w in t.get("decimal_point", ())),
         scales=lower(t.get("scales", {})),
         scale_lead=lower(t.get("scale_lead", {})),
         hedges=hedges,
