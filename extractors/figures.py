@@ -27,7 +27,7 @@ LOOKBACK_WORDS = 8
 RATE_WINDOW_CHARS = 40
 HEDGE_WINDOW_CHARS = 40
 # People whom casualty verbs turn into casualties ("Soldaten ... getötet").
-PERSON_MEASURES = frozenset({"troops", "officers", "generals", "people", "civilians"})
+PERSON_MEASURES = frozenset({"troops", "officers", "generals", "people", "civilians", "workers"})
 CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "missing", "casualties"})
 # Counted things whose measure the predicate can narrow: "Opfer ... getötet" are the killed.
 REFINED_BY_PREDICATE = PERSON_MEASURES | {"casualties"}

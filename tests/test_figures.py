@@ -285,3 +285,133 @@ def test_every_labelled_seed_figure_is_found_and_nothing_from_models_or_years(se
         found = [(f.value, f.low, f.high, f.measure) for f in figures]
         assert sorted(found, key=repr) == sorted(expected, key=repr), name
         assert not any("KN" in f.text or re.search(r"\b(?:19|20)\d\d\b", f.text) for f in figures), name
+
+
+@pytest.mark.parametrize(
+    "text, lang, value",
+    [
+        ("Nearly 15-thousand nurses joined the strike.", "en", 15000),
+        ("The flood left 2.4-million households without power.", "en", 2.4e6),
+        ("Officials counted four-thousand-200 ballots by noon.", "en", 4200),
+        ("The outbreak has reached one-point-two million cases.", "en", 1.2e6),
+        ("Die Partei erhielt eins Komma drei Millionen Stimmen.", "de", 1.3e6),
+        ("The vaccine reached 2.5 Mil people.", "en", 2.5e6),
+        ("One hundred and sixty-two villages were flooded.", "en", 162),
+        ("Das Hochwasser zerstörte 12 418 Häuser.", "de", 12418),
+    ],
+)
+def test_broadcast_and_hyphenated_number_forms(text, lang, value):
+    assert values(text, lang) == [value]
+
+
+def test_a_calibre_between_a_count_and_its_noun_is_skipped():
+    figures = extract_figures("The army received 300,000 152-millimeter shells and 400 122-mm rockets.", "en")
+    assert [(f.value, f.measure) for f in figures] == [(300000, "artillery_shells"), (400, "missiles")]
+    assert [f.value for f in extract_figures("Geliefert wurden 20 000 155-mm-Granaten.", "de")] == [20000]
+
+
+def test_two_numbers_with_different_separators_are_not_glued():
+    assert values("In 2023 150 Menschen starben.", "de") == [150]
+    assert [f.value for f in extract_figures("They sent 10,000 105mm shells.", "en")] == [10000]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Ein Beben der Stärke 6,4 erschütterte die Küste.", "de"),
+        ("A 6.4 magnitude quake and a magnitude 5.1 aftershock shook the coast.", "en"),
+        ("Der Streikführer Karl Brandt (57) sprach zuerst.", "de"),
+        ("The candidate, 47, conceded on Sunday.", "en"),
+        ("Die Kosten liegen drei- bis fünfmal höher.", "de"),
+        ("Cases rose threefold, and then 4-fold.", "en"),
+    ],
+)
+def test_magnitudes_ages_and_factors_are_no_figure(text, lang):
+    assert extract_figures(text, lang) == []
+
+
+def test_vague_hundreds_are_never_one_hundred():
+    for text, lang in [("Mehrere Hundert Menschen demonstrierten.", "de"), ("Several hundred workers walked out.", "en"),
+                       ("Hunderte Wähler standen an.", "de"), ("Dozens of patients were treated.", "en")]:
+        figure = only(text, lang)
+        assert figure.vague and figure.value != 100
+
+
+def test_an_age_after_people_is_not_a_count():
+    figures = extract_figures("Geimpft wurden 3.200 Menschen über 60 und 900 Kinder.", "de")
+    assert [f.value for f in figures] == [3200, 900]
+
+
+@pytest.mark.parametrize(
+    "text, lang, measure",
+    [
+        ("Mehr als 200 Menschen kamen bei der Flut ums Leben.", "de", "killed"),
+        ("Bei der Epidemie starben 1.200 Menschen.", "de", "killed"),
+        ("Rund 900 Menschen werden nach dem Hochwasser vermisst.", "de", "missing"),
+        ("Mindestens 4.000 Menschen wurden aus ihren Dörfern vertrieben.", "de", "displaced"),
+        ("Etwa 8.000 Menschen flohen über die Grenze.", "de", "refugees"),
+        ("Die Miliz hält 40 Geiseln fest.", "de", "hostages"),
+        ("Die Polizei hat 85 Demonstranten festgenommen.", "de", "arrested"),
+        ("Vor dem Sturm wurden 12.000 Bewohner evakuiert.", "de", "evacuated"),
+        ("Mehr als 300 Soldaten wurden getötet oder verletzt.", "de", "casualties"),
+        ("Die Zahl der Opfer stieg auf 75, alle wurden getötet.", "de", "killed"),
+        ("About 5,000 people were displaced by the floods.", "en", "displaced"),
+        ("More than 2,000 people have fled the fighting.", "en", "refugees"),
+        ("At least 60 people drowned when the river burst its banks.", "en", "killed"),
+        ("Police arrested 120 strikers outside the plant.", "en", "arrested"),
+        ("Some 30 people are still missing after the landslide.", "en", "missing"),
+        ("Gunmen abducted 25 election workers.", "en", "hostages"),
+        ("Officials said 3,400 residents were evacuated.", "en", "evacuated"),
+        ("The epidemic has claimed 450 lives.", "en", "killed"),
+        ("Nearly 1,000 troops were killed or wounded.", "en", "casualties"),
+        ("In den Lagern leben 1.500 Vertriebene.", "de", "displaced"),
+    ],
+)
+def test_the_predicate_or_noun_names_the_measure(text, lang, measure):
+    assert only(text, lang).measure == measure
+
+
+def test_the_predicate_nearest_the_count_wins_over_another_kind():
+    figures = extract_figures("5,000 people were evacuated after the flood killed three.", "en")
+    assert figures[0].measure == "evacuated"
+
+
+def test_claims_dev_figures_recall_and_precision(shared):
+    """The in-process figures part of shared/eval/evaluate_claims.py over the claims_dev pages."""
+    import json
+
+    from flows.inputs import article_row
+    from storage import SkippedInput
+
+    corpus = shared / "eval" / "claims_dev"
+    labels = json.loads((corpus / "labels.json").read_text("utf-8"))
+
+    def matches(fig, label):
+        v = float(label["value"])
+        if abs(fig.value - v) <= 0.01 * max(1.0, v):
+            return True
+        lo, hi = label.get("low"), label.get("high")
+        return (lo is not None and hi is not None and fig.low is not None and fig.high is not None and lo != hi
+                and abs(fig.low - lo) <= 0.01 * max(1, lo) and abs(fig.high - hi) <= 0.01 * max(1, hi))
+
+    tp = fn = fp = no_body = 0
+    for page_path in sorted((corpus / "pages").glob("*.json")):
+        page = json.loads(page_path.read_text("utf-8"))
+        row = article_row(page_path.stem + ".txt", page["text"].encode("utf-8"), ".txt")
+        if isinstance(row, SkippedInput):
+            no_body += 1
+            continue
+        got = [f for f in row.figures if not f.vague and (f.measure or "") not in ("money", "percent")]
+        used: set[int] = set()
+        page_labels = labels.get(page_path.name, [])
+        for label in page_labels:
+            j = next((i for i, f in enumerate(got) if i not in used and matches(f, label)), None)
+            if j is None:
+                fn += 1
+            else:
+                used.add(j)
+                tp += 1
+        fp += sum(1 for i, f in enumerate(got) if i not in used and f.measure and not any(matches(f, l) for l in page_labels))
+    assert no_body == 0
+    assert tp / (tp + fn) >= 0.95
+    assert tp / (tp + fp) >= 0.95
