@@ -15,7 +15,7 @@ from pathlib import Path
 from extractors.compare import CONTRADICTION, judge_pairs
 from extractors.concepts import load_concepts
 from storage import write_connection
-from storage.claims import insert_alerts, mark_compared, pending_pairs
+from storage.claims import mark_compared, pending_pairs, store_verdicts
 
 STORED = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 NEW = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
@@ -35,7 +35,7 @@ def build(con) -> None:
         f"""CREATE TEMP TABLE synthetic AS
         SELECT i, 1 + (i % {ARTICLES}), i // {ARTICLES}, subject, measure, NULL, rate,
                subject || '/' || measure || '/-/' || rate, v, v * 0.9, v * 1.1, false, v::VARCHAR, '', actor, NULL,
-               DATE '2024-01-01' + (i % 300)::INTEGER, false
+               DATE '2024-01-01' + (i % 300)::INTEGER, false, 'count', NULL
         FROM (
             SELECT i, k,
                    ['north_korea', 'russia', 'ukraine'][1 + k % 3] AS subject,
@@ -66,13 +66,13 @@ def main() -> int:
             alerts = judge_pairs(pairs, concepts, {CONTRADICTION})
             judged = time.perf_counter() - started
             started = time.perf_counter()
-            insert_alerts(con, alerts, "bench")
+            raised = store_verdicts(con, alerts, "bench")
             mark_compared(con)
             stored = time.perf_counter() - started
     print(f"claims: {NEW:,} new against {STORED:,} stored ({ARTICLES:,} articles; built in {built:.1f} s)")
     print(f"  candidate pairs (SQL)   {len(pairs):>9,}  {found:6.2f} s")
     print(f"  verdicts (Python)       {len(alerts):>9,}  {judged:6.2f} s  contradictions")
-    print(f"  alerts stored                      {stored:6.2f} s")
+    print(f"  disputes, alerts stored {len(raised):>9,}  {stored:6.2f} s")
     print(f"  total                              {found + judged + stored:6.2f} s")
     return 0
 

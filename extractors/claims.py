@@ -1,27 +1,46 @@
-"""From figures to claims: who the figure is about, where, who says it, and when.
+"""From figures to claims: who the figure is about, where, who says it, when, and in what mood.
 
 A claim's key is (subject, measure, scope, rate): "12.000 nordkoreanische Soldaten nach Russland"
-and "12,000 North Korean troops in Russia" share north_korea/troops/russia/total.
+and "12,000 North Korean troops in Russia" share north_korea/troops/russia/total. Its modality says
+whether it is a count, a plan, an increment or a subset, and it is compared only with its own kind.
+Its as-of date is the date the sentence names, else the publication date; a "seit"/"since" date
+starts its period instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from .concepts import Concepts, load_concepts, matches
+from .dates import find_date_mentions
 from .records import Figure
+from .rules import load_rules
 from .sentences import clause_end, clause_start, split_sentences
+from .vocabulary import load_vocabulary
 
 # A subject named before the figure counts when it is this close ("Kim Jong-un schickt mindestens 11.000").
 SUBJECT_BEFORE_CHARS = 100
 # A subject named after the figure belongs to it when it follows this closely ("Soldaten von Nordkorea").
 ATTACHED_CHARS = 25
+# How many sentences back a figure's subject is looked for when its own sentence names none.
+CONTEXT_SENTENCES = 3
 # A place is the scope only after a preposition of place, up to two words before it ("in die Region Kursk").
 _PLACE_CONTEXT = re.compile(
-    r"(?:\b(?:in|im|ins|nach|bei|aus|an|into|to|near|inside|within|at|across)\s+(?:\S+\s+){0,2}?)$", re.I
+    r"(?:\b(?:in|im|ins|nach|bei|aus|an|into|to|near|inside|within|at|across|of|von|für|for)\s+(?:\S+\s+){0,2}?)$", re.I
 )
+# What may stand between a figure and a name after it that still belongs to its noun phrase.
+_ATTACHED = re.compile(r"[\s«»\"„“”']*(?:(?:[^\W\d]+\s+)?(?:von|aus|of|from)\s+(?:the\s+|der\s+|dem\s+)?)?", re.I)
+_OWN_SIDE = re.compile(r"\b(?:its|their|seine[nrs]?|ihre[nrs]?)\b", re.I)
+_OWN_SUBSET = re.compile(r"\b(?:von ihnen|of them|of whom|davon)\b", re.I)
+
+COUNT, PLAN, INCREMENT, SUBSET = "count", "plan", "increment", "subset"
+# Measures of counted nouns that name fighters, who belong to their side wherever they fall.
+FIGHTERS = frozenset({"troops", "officers", "generals"})
 
 
 @dataclass(frozen=True)
@@ -39,9 +58,11 @@ class Claim:
     vague: bool
     text: str
     sentence: str
-    actor: str | None  # normalized source: ukraine, south_korea, united_states ...
+    actor: str | None  # normalized source: ukraine, who, health_ministry ...
     attribution: str | None  # the phrase as written
-    claim_date: dt.date | None
+    claim_date: dt.date | None  # as of when: the date the sentence names, else the publication date
+    modality: str = COUNT  # count | plan | increment | subset
+    period_start: dt.date | None = None  # "seit September", "since October 7"
 
     @property
     def key(self) -> str:
@@ -53,29 +74,72 @@ def claim_key(subject: str | None, measure: str, scope: str | None, rate: str) -
     return f"{subject or '?'}/{measure}/{scope or '-'}/{rate}"
 
 
+@dataclass(frozen=True)
+class _Wording:
+    """The claims vocabulary of data/concepts/claims.toml, compiled."""
+
+    institutions: re.Pattern[str]
+    plan: re.Pattern[str]
+    increment_before: re.Pattern[str]
+    increment_after: re.Pattern[str]
+    subset_after: re.Pattern[str]
+    period_start: re.Pattern[str]
+    reporting: re.Pattern[str]
+    located: frozenset[str]
+
+
+@cache
+def _wording() -> _Wording:
+    folder = resources.files("extractors") / "data" / "concepts"
+    data = tomllib.loads((folder / "claims.toml").read_text("utf-8"))
+    measures = tomllib.loads((folder / "measures.toml").read_text("utf-8"))
+    modality = data["modality"]
+
+    def union(patterns: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.I)
+
+    institutions = "|".join(re.escape(w) for w in sorted(data["institutions"], key=len, reverse=True))
+    return _Wording(
+        institutions=re.compile(rf"(?:{institutions})", re.I),
+        plan=union(modality["plan"]),
+        increment_before=union(modality["increment_before"]),
+        increment_after=union(modality["increment_after"]),
+        subset_after=union(modality["subset_after"]),
+        period_start=union(modality["period_start"]),
+        reporting=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in data['reporting'])})\b", re.I),
+        located=frozenset(measures.get("located", [])),
+    )
+
+
 def claims_from_figures(
     text: str,
     figures: list[Figure],
     published: dt.date | None,
     concepts: Concepts | None = None,
+    language: str | None = None,
 ) -> list[Claim]:
     """A claim for every figure whose measure is tracked, in the article `text` the figures came from."""
     concepts = concepts or load_concepts()
+    wording = _wording()
     sentences = split_sentences(text)
     claims: list[Claim] = []
     for position, figure in enumerate(figures):
         if figure.measure not in concepts.tracked:
             continue
         sentence_start = text.rfind(figure.sentence, 0, figure.start + len(figure.sentence))
-        offset = figure.start - max(sentence_start, 0)  # where the figure stands in its sentence
-        subject = _subject(figure, offset, concepts, claims)
+        sentence_start = max(sentence_start, 0)
+        offset = figure.start - sentence_start  # where the figure stands in its sentence
+        subject, scope = _subject_and_scope(
+            text, sentences, sentence_start, figure, offset, concepts, wording, claims, _fighters(figure, language)
+        )
+        as_of, period_start = _as_of(figure, offset, published, language, wording)
         claims.append(
             Claim(
                 position=position,
                 subject=subject,
                 # amounts of money compare only in one currency: money_usd, money_eur ...
                 measure=f"money_{figure.unit.casefold()}" if figure.measure == "money" and figure.unit else figure.measure,
-                scope=_scope(figure.sentence, offset, figure.end - figure.start, concepts),
+                scope=scope,
                 rate=figure.rate or "total",
                 value=figure.value,
                 low=figure.low,
@@ -83,36 +147,108 @@ def claims_from_figures(
                 vague=figure.vague,
                 text=figure.text,
                 sentence=figure.sentence,
-                actor=_actor(text, sentences, figure, concepts),
+                actor=_actor(text, sentences, figure, concepts, wording),
                 attribution=figure.attribution,
-                claim_date=_claim_date(figure.date_hint) or published,
+                claim_date=as_of,
+                modality=_modality(figure, offset, wording),
+                period_start=period_start,
             )
         )
     return claims
 
 
-def _subject(figure: Figure, offset: int, concepts: Concepts, earlier: list[Claim]) -> str | None:
-    """In the figure's own words first ("nordkoreanische Soldaten"), then the nearest name shortly before
-    it in the sentence, then one attached after it; names inside the attribution ("Kyiv says") are the
-    source, not the subject. None otherwise: a figure about nobody named is stored, never compared."""
+def _subject_and_scope(
+    text: str,
+    sentences: list[tuple[int, int]],
+    sentence_start: int,
+    figure: Figure,
+    offset: int,
+    concepts: Concepts,
+    wording: _Wording,
+    earlier: list[Claim],
+    fighters: bool,
+) -> tuple[str | None, str | None]:
+    """Who the figure is about and where.
+
+    In the figure's own words first ("nordkoreanische Soldaten"); for figures counted where something
+    happened to people (`located` measures, unless the people are soldiers, who belong to their side) the
+    place of its clause ("killed in Gaza") before a country named earlier in the sentence, which is often
+    the side that did it; then the nearest name shortly
+    before it, one attached after it, and last the nearest subject or place of the sentences before.
+    Names inside the attribution ("Kyiv says") are the source, not the subject. A place makes the
+    subject the country it lies in and stays the scope: "in Hatay" -> turkey/hatay."""
+    place = _place(figure.sentence, offset, len(figure.text), concepts)
     own = matches(concepts.subjects, figure.text)
     if own:
-        return own[0][0]
-    if re.search(r"\b(?:von ihnen|of them|of whom|davon)\b", figure.text, re.I) and earlier:
-        return earlier[-1].subject  # "2.600 von ihnen": the subject of the whole
+        return own[0][0], place
+    if _OWN_SUBSET.search(figure.text) and earlier:
+        return earlier[-1].subject, earlier[-1].scope  # "2.600 von ihnen": the subject of the whole
+    if place and figure.measure in wording.located and not fighters:
+        return _from_place(place, concepts)
     sentence = figure.sentence
     quoted = _attribution_span(sentence, figure.attribution)
     found = [m for m in matches(concepts.subjects, sentence) if not (quoted[0] <= m[1] < quoted[1])]
+    # After the figure only as part of its noun phrase: "1.351 tote russische Soldaten", "8.000 Soldaten
+    # von Nordkorea-Diktator Kim".
+    end = offset + len(figure.text)
+    after = [m for m in found if end <= m[1] <= end + ATTACHED_CHARS and _ATTACHED.fullmatch(sentence[end : m[1]])]
+    if after:
+        return after[0][0], place
+    own_side = fighters and _OWN_SIDE.search(sentence[max(0, offset - 12) : offset + len(figure.text)])
+    if not own_side:  # "the Ukrainian military said 400 soldiers": the source; "63 of its troops": its side
+        found = [m for m in found if not _is_source(sentence, m[2], wording)]
     before = [m for m in found if m[2] <= offset and offset - m[2] <= SUBJECT_BEFORE_CHARS]
     if before:
-        return before[-1][0]
-    # After the figure only as part of its noun phrase: "8.000 Soldaten von Nordkorea-Diktator Kim".
-    end = offset + len(figure.text)
-    after = [m for m in found if end <= m[1] <= end + ATTACHED_CHARS]
-    return after[0][0] if after else None
+        return before[-1][0], place
+    if fighters:  # soldiers of the side the article was just counting
+        same = next((c for c in reversed(earlier) if c.subject and c.measure == figure.measure), None)
+        if same:
+            return same.subject, place
+    if place:
+        return _from_place(place, concepts)
+    return _from_context(text, sentences, sentence_start, concepts), None
 
 
-def _scope(sentence: str, offset: int, length: int, concepts: Concepts) -> str | None:
+def _is_source(sentence: str, end: int, wording: _Wording) -> bool:
+    """True for a country named as the institution that reports: "the Ukrainian military said"."""
+    return _names_institution(sentence, end, wording) and bool(wording.reporting.search(sentence, end, end + 80))
+
+
+def _names_institution(text: str, end: int, wording: _Wording) -> bool:
+    """True for a country named as a source's institution: "Russia's defense ministry", "das
+    ukrainische Verteidigungsministerium"."""
+    rest = re.match(r"[\w’'-]*\s+", text[end : end + 40])
+    if not rest:
+        return False
+    at = end + rest.end()
+    if wording.institutions.match(text, at):
+        return True
+    word = re.match(r"\w+\s+", text[at : at + 30])  # "Russia's own defence ministry"
+    return bool(word) and bool(wording.institutions.match(text, at + word.end()))
+
+
+def _fighters(figure: Figure, language: str | None) -> bool:
+    """True when the counted noun names soldiers ("63 Soldaten ... getötet"): they are counted by side."""
+    return bool(figure.noun) and load_vocabulary(language).measure_of(figure.noun.split()[-1]) in FIGHTERS
+
+
+def _from_place(place: str, concepts: Concepts) -> tuple[str, str | None]:
+    country = concepts.country_of(place)
+    return country, (place if place != country else None)
+
+
+def _from_context(text: str, sentences: list[tuple[int, int]], sentence_start: int, concepts: Concepts) -> str | None:
+    """The subject or place named last in the few sentences before (a lead sets the scene once:
+    "Ein Erdbeben hat die Türkei erschüttert. Mehr als 1.000 Menschen starben.")."""
+    index = next((i for i, (s, _e) in enumerate(sentences) if s >= sentence_start), len(sentences))
+    for s, e in reversed(sentences[max(0, index - CONTEXT_SENTENCES) : index]):
+        found = sorted(matches(concepts.subjects, text, s, e) + matches(concepts.places, text, s, e), key=lambda m: m[1])
+        if found:
+            return concepts.country_of(found[-1][0])
+    return None
+
+
+def _place(sentence: str, offset: int, length: int, concepts: Concepts) -> str | None:
     """The place the sentence puts the figure in: the nearest place after a preposition of place,
     the more specific one when two stand together ("in Russia's Kursk region")."""
     places = [m for m in matches(concepts.places, sentence) if _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
@@ -129,22 +265,48 @@ def _scope(sentence: str, offset: int, length: int, concepts: Concepts) -> str |
     return nearest[0]
 
 
-def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, concepts: Concepts) -> str | None:
-    """Who says it: the attribution phrase, else a named speaker in the sentence or the one before."""
+def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, concepts: Concepts, wording: _Wording) -> str | None:
+    """Who says it: a known actor or a country in the attribution phrase, a country's institution or a
+    named speaker in the sentence or the one before, else the attribution's own words."""
     if figure.attribution:
-        found = matches(concepts.actor_aliases, figure.attribution)
+        found = matches(concepts.actor_aliases, figure.attribution) or matches(concepts.subjects, figure.attribution)
         if found:
             return found[0][0]
-    found = matches(concepts.actor_speakers, figure.sentence)
-    if found:
-        return found[0][0]
     index = next((i for i, (s, e) in enumerate(sentences) if s <= figure.start < e), None)
+    spans = [(0, len(figure.sentence), figure.sentence)]
     if index:
         s, e = sentences[index - 1]
-        found = matches(concepts.actor_speakers, text, s, e)
+        spans.append((s, e, text))
+    for start, end, source in spans:
+        found = matches(concepts.actor_speakers, source, start, end) or _institution(source, start, end, concepts, wording)
         if found:
-            return found[-1][0]
+            return found[-1][0] if source is text else found[0][0]
+        if figure.attribution and source is figure.sentence:
+            return _own_words(figure.attribution, wording)
     return None
+
+
+def _institution(text: str, start: int, end: int, concepts: Concepts, wording: _Wording) -> list[tuple[str, int, int]]:
+    """Countries named as a source's institution: "das ukrainische Verteidigungsministerium",
+    "Russia's defense ministry", "Turkish authorities"."""
+    found = []
+    for concept, s, e in matches(concepts.subjects, text, start, end) + matches(concepts.places, text, start, end):
+        if _names_institution(text, e, wording):
+            found.append((concepts.country_of(concept), s, e))
+    return sorted(found, key=lambda m: m[1])
+
+
+def _own_words(attribution: str, wording: _Wording) -> str | None:
+    """An unknown institution named by its words: "laut dem Gesundheitsministerium" -> "gesundheitsministerium";
+    None when the phrase names no institution (a name alone, "weiterhin wurden")."""
+    if not wording.institutions.search(attribution) and not re.search(r"\b[A-Z]{2,}\b", attribution):
+        return None
+    words = [w for w in re.findall(r"[^\W\d_][\w-]*", attribution.casefold()) if len(w) > 3][:4]
+    drop = {"laut", "nach", "angaben", "according", "zufolge", "sagte", "said", "says", "sagt", "berichtete", "reported",
+            "dem", "der", "des", "den", "die", "das", "the", "eines", "einer", "unter", "berufung", "auf", "erklärte",
+            "meldete", "teilte", "schätzungen", "informationen", "erkenntnissen", "eigenen"}
+    words = [w for w in words if w not in drop]
+    return "_".join(words) or None
 
 
 def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]:
@@ -154,7 +316,41 @@ def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]
     return (start, start + len(attribution)) if start >= 0 else (0, 0)
 
 
-def _claim_date(hint: str | None) -> dt.date | None:
-    if not hint:
-        return None
+def _modality(figure: Figure, offset: int, wording: _Wording) -> str:
+    """Plan, increment, subset or count, from the wording around the figure in its clause."""
+    sentence = figure.sentence
+    end = offset + len(figure.text)
+    if figure.part_of or wording.subset_after.match(sentence, end) or _OWN_SUBSET.search(figure.text):
+        return SUBSET
+    before = sentence[max(0, offset - 40) : offset]
+    if wording.increment_before.search(before) or wording.increment_after.match(sentence, end) or re.search(
+        r"\b(?:weitere[nrs]?|zusätzliche[nrs]?|additional|more(?!\s+than))\b", figure.text, re.I
+    ):
+        return INCREMENT
+    # the clause, and the words just before it: "plant, 6.000 Soldaten zu schicken"
+    start = clause_start(sentence, 0, offset)
+    clause = sentence[max(0, start - 25) : clause_end(sentence, end, len(sentence))]
+    return PLAN if wording.plan.search(clause) else COUNT
+
+
+def _as_of(
+    figure: Figure, offset: int, published: dt.date | None, language: str | None, wording: _Wording
+) -> tuple[dt.date | None, dt.date | None]:
+    """(as-of date, period start): the date the sentence names nearest the figure, unless a "seit" or
+    "since" makes it the start of a period; then, and without a date, the publication date."""
+    if not figure.date_hint:
+        return published, None
+    mentions, _ = find_date_mentions(figure.sentence, published, load_rules(), load_vocabulary(language))
+    starts = [m for m in mentions if wording.period_start.search(figure.sentence[max(0, m.start - 40) : m.start])]
+    others = [m for m in mentions if m not in starts]
+    period_start = min((m.date for m in starts), default=None)
+    if others:
+        nearest = min(others, key=lambda m: abs(m.start - offset))
+        return nearest.date, period_start
+    if not mentions:  # the figure's hint came from a wider search than this sentence's
+        return _hint_date(figure.date_hint), None
+    return published, period_start
+
+
+def _hint_date(hint: str) -> dt.date:
     return dt.date.fromisoformat(hint if len(hint) == 10 else f"{hint}-01")

@@ -1,18 +1,26 @@
-"""Comparing two claims as ../shared/design/claims.md specifies: corroborates, revision,
-contradiction or not comparable, each with a one-line explanation."""
+"""Comparing two claims as docs/claims.md specifies: corroborates, revision, contradiction or not
+comparable, each with a one-line explanation.
+
+Time decides between an update and a conflict: two figures of one key from different sources that
+cannot both hold conflict when their as-of dates are close (`window_days`); further apart, a cumulative
+measure (the dead so far) conflicts only when the later figure lies wholly below the earlier one, and a
+stock (troops present) has simply moved. An undated figure cannot be told from an update: at most a
+low-severity contradiction."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from .claims import claim_key
+from .claims import COUNT, INCREMENT, claim_key
 from .concepts import Concepts
 
 CORROBORATES = "corroborates"
 REVISION = "revision"
 CONTRADICTION = "contradiction"
 NOT_COMPARABLE = "not_comparable"
+# Two dated figures this many days apart or closer refer to the same moment (NEWSMON_CLAIM_WINDOW_DAYS).
+DEFAULT_WINDOW_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class StoredClaim:
     actor: str | None
     outlet: str | None
     claim_date: dt.date | None
+    modality: str = COUNT
+    voice: str = ""  # one source: actor:who | outlet:Reuters | story:12 (copies of a story are one)
 
     @property
     def key(self) -> str:
@@ -60,14 +70,18 @@ class Verdict:
     same_text: bool = False  # a revised version or an edited copy of one text: always worth an alert
 
 
-def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) -> Verdict:
+def compare_claims(
+    new: StoredClaim, previous: StoredClaim, concepts: Concepts, window_days: int = DEFAULT_WINDOW_DAYS
+) -> Verdict:
     """What `new` says about `previous` (the older claim)."""
     if (new.subject, new.measure) != (previous.subject, previous.measure):
         return Verdict(NOT_COMPARABLE, None, "different subjects or measures")
     if new.rate != previous.rate:
         return Verdict(NOT_COMPARABLE, None, f"a {new.rate} figure and a {previous.rate} figure are not compared")
+    if new.modality != previous.modality or new.modality == INCREMENT:
+        return Verdict(NOT_COMPARABLE, None, f"a {new.modality} and a {previous.modality} are not compared")
     relation = _scope_relation(new.scope, previous.scope, concepts)
-    if new.story == previous.story:
+    if new.story == previous.story and not _two_voices(new, previous):
         return _same_text(new, previous, relation)
     key = new.key if relation == "same" else f"{new.subject}/{new.measure}"
     versus = f"{new.describe()} vs {previous.describe()}"
@@ -90,7 +104,22 @@ def compare_claims(new: StoredClaim, previous: StoredClaim, concepts: Concepts) 
                 CONTRADICTION, "medium", f"contradiction: {key} — same source, the total went down (correction?): {versus}"
             )
         return Verdict(REVISION, "low", f"revision: {key} — same source, updated figure: {versus}")
-    return Verdict(CONTRADICTION, "high", f"contradiction: {key} — {versus}")
+    where = " in one article" if new.story == previous.story else ""
+    if new.claim_date is None or previous.claim_date is None:
+        return Verdict(CONTRADICTION, "low", f"contradiction: {key} — undated, may be an update{where}: {versus}")
+    if abs((new.claim_date - previous.claim_date).days) <= window_days:
+        return Verdict(CONTRADICTION, "high", f"contradiction: {key}{where} — {versus}")
+    if new.measure not in concepts.cumulative:
+        return Verdict(REVISION, "low", f"revision: {key} — the count moved over time: {versus}")
+    if new.high is not None and previous.low is not None and new.high < previous.low:
+        return Verdict(CONTRADICTION, "high", f"contradiction: {key} — a later total below an earlier one: {versus}")
+    return Verdict(REVISION, "low", f"revision: {key} — the total grew over time: {versus}")
+
+
+def _two_voices(a: StoredClaim, b: StoredClaim) -> bool:
+    """Two attributed sources in one article ("Kyiv says 4,000; U.S. officials say 1,200") disagree
+    as two sources do, though one outlet reports both."""
+    return a.article_id == b.article_id and a.actor is not None and b.actor is not None and a.actor != b.actor
 
 
 def _same_text(new: StoredClaim, previous: StoredClaim, relation: str) -> Verdict:
@@ -106,7 +135,8 @@ def _same_text(new: StoredClaim, previous: StoredClaim, relation: str) -> Verdic
 
 
 def judge_pairs(
-    pairs: list[tuple[StoredClaim, StoredClaim]], concepts: Concepts, kinds: set[str]
+    pairs: list[tuple[StoredClaim, StoredClaim]], concepts: Concepts, kinds: set[str],
+    window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[tuple[Verdict, StoredClaim, StoredClaim]]:
     """(verdict, new, previous) for the pairs whose verdict is one of `kinds`, and every changed copy.
 
@@ -116,17 +146,18 @@ def judge_pairs(
     """
     latest: dict[tuple[int, str], tuple[Verdict, StoredClaim, StoredClaim]] = {}
     for a, b in pairs:
-        new, previous = (a, b) if _order(a) > _order(b) else (b, a)
-        verdict = compare_claims(new, previous, concepts)
+        new, previous = (a, b) if order(a) > order(b) else (b, a)
+        verdict = compare_claims(new, previous, concepts, window_days)
         if verdict.kind not in kinds and not verdict.same_text:
             continue
         slot = (new.id, "story" if verdict.same_text else previous.source)
-        if slot not in latest or _order(previous) > _order(latest[slot][2]):
+        if slot not in latest or order(previous) > order(latest[slot][2]):
             latest[slot] = (verdict, new, previous)
-    return sorted(latest.values(), key=lambda v: (_order(v[1]), _order(v[2])))
+    return sorted(latest.values(), key=lambda v: (order(v[1]), order(v[2])))
 
 
-def _order(claim: StoredClaim) -> tuple[dt.date, int]:
+def order(claim: StoredClaim) -> tuple[dt.date, int]:
+    """Older before newer: by as-of date (undated first), then by id."""
     return claim.claim_date or dt.date.min, claim.id
 
 

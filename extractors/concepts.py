@@ -1,8 +1,14 @@
-"""Subjects, places and actors with their German and English aliases, from data/concepts/*.toml.
+"""Who and where a figure is about, and who says it, in German and English, from data/concepts/.
+
+Subjects and places are general, not one story's: every country (names from babel's CLDR data in
+German and English, adjectives and demonyms from `countries.toml`), territories and regions with their
+`part_of` (`places.toml`), and groups, armies and institutions (`subjects.toml`). Actors (who says a
+figure) are in `actors.toml`. Measures and how they behave over time (cumulative or stock) are in
+`measures.toml`.
 
 A user's watchlist file ($NEWSMON_WATCHLIST) adds aliases, new subjects, places (with `part_of`)
-and actors under the same section names: [subjects.x], [places.x], [actors.x]; and tracked measures
-under [measures] tracked = [...].
+and actors under the same section names: [subjects.x], [places.x], [actors.x]; and measures under
+[measures] tracked = [...], cumulative = [...].
 """
 
 from __future__ import annotations
@@ -21,12 +27,13 @@ _SECTIONS = ("subjects", "places", "actors")
 
 @dataclass(frozen=True, eq=False)  # one cached object per watchlist: compared by identity
 class Concepts:
-    subjects: re.Pattern[str]  # named group per concept: the alias that matched
-    places: re.Pattern[str]
-    actor_aliases: re.Pattern[str]
-    actor_speakers: re.Pattern[str]
+    subjects: AliasTable
+    places: AliasTable
+    actor_aliases: AliasTable
+    actor_speakers: AliasTable
     parents: dict[str, str]  # place -> the place it is part of
     tracked: frozenset[str]  # measures that make claims
+    cumulative: frozenset[str]  # measures that only grow: deaths so far, shells delivered so far
 
     def ancestors(self, place: str) -> list[str]:
         """The places `place` lies in, nearest first: kursk -> [russia]."""
@@ -38,6 +45,11 @@ class Concepts:
 
     def is_part_of(self, part: str, whole: str) -> bool:
         return whole in self.ancestors(part)
+
+    def country_of(self, place: str) -> str:
+        """The outermost place `place` lies in (itself when it lies in none): hatay -> turkey."""
+        chain = self.ancestors(place)
+        return chain[-1] if chain else place
 
 
 def load_concepts(watchlist: str | None = None) -> Concepts:
@@ -51,45 +63,91 @@ def load_concepts(watchlist: str | None = None) -> Concepts:
 def _load(watchlist: str) -> Concepts:
     folder = resources.files("extractors") / "data" / "concepts"
     tables = {name: tomllib.loads((folder / f"{name}.toml").read_text("utf-8")) for name in _SECTIONS}
-    tracked = set(tomllib.loads((folder / "measures.toml").read_text("utf-8"))["tracked"])
+    measures = tomllib.loads((folder / "measures.toml").read_text("utf-8"))
+    countries = tomllib.loads((folder / "countries.toml").read_text("utf-8"))
+    subjects, places = _country_aliases(countries)
+    tracked, cumulative = set(measures["tracked"]), set(measures["cumulative"])
     if watchlist:
         try:
             extra = tomllib.loads(Path(watchlist).read_text("utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ValueError(f"cannot read watchlist {watchlist}: {exc}") from exc
         tracked.update(extra.get("measures", {}).get("tracked", []))
+        cumulative.update(extra.get("measures", {}).get("cumulative", []))
         for name in _SECTIONS:
             for concept, entry in extra.get(name, {}).items():
                 merged = tables[name].setdefault(concept, {})
                 for key, value in entry.items():
                     merged[key] = merged.get(key, []) + value if isinstance(value, list) else value
+    # The data files' and the watchlist's aliases come first: an alias two concepts share belongs to them.
+    subjects = _first({c: e.get("aliases", []) for c, e in tables["subjects"].items()}, subjects)
+    places = _first({c: e.get("aliases", []) for c, e in tables["places"].items()}, places)
     return Concepts(
-        subjects=_pattern({c: e.get("aliases", []) for c, e in tables["subjects"].items()}),
-        places=_pattern({c: e.get("aliases", []) for c, e in tables["places"].items()}, whole_words=True),
+        subjects=_pattern(subjects),
+        places=_pattern(places, whole_words=True),
         actor_aliases=_pattern({c: e.get("aliases", []) for c, e in tables["actors"].items()}),
         actor_speakers=_pattern({c: e.get("speakers", []) for c, e in tables["actors"].items()}),
         parents={c: e["part_of"] for c, e in tables["places"].items() if e.get("part_of")},
         tracked=frozenset(tracked),
+        cumulative=frozenset(cumulative),
     )
 
 
-def _pattern(aliases: dict[str, list[str]], whole_words: bool = False) -> re.Pattern[str]:
-    """One pattern, a named group per concept; aliases match at word starts, longest first.
-    Place names match whole words only ("Russia's", not "North Korean" for "north korea")."""
-    groups = []
+def _first(preferred: dict[str, list[str]], rest: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Both tables in one, `preferred` first (dicts keep insertion order)."""
+    merged = {c: list(words) for c, words in preferred.items()}
+    for concept, words in rest.items():
+        merged.setdefault(concept, []).extend(words)
+    return merged
+
+
+def _country_aliases(countries: dict) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(subject aliases, place aliases) per country: babel's German and English names plus the data's
+    names; adjectives and demonyms make subjects only ("russische Soldaten"), names make both."""
+    from babel import Locale
+
+    names = {code: [Locale(lang).territories.get(code) for lang in ("de", "en")] for code in
+             {entry["code"] for entry in countries.values()}}
+    subjects: dict[str, list[str]] = {}
+    places: dict[str, list[str]] = {}
+    for concept, entry in countries.items():
+        own = [n for n in names[entry["code"]] if n] + entry.get("names", [])
+        places[concept] = list(own)
+        subjects[concept] = own + entry.get("adjectives", []) + entry.get("demonyms", [])
+    return subjects, places
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """Aliases of many concepts in one regex; the longest alias at a position wins."""
+
+    pattern: re.Pattern[str]
+    concept_of: dict[str, str]  # lower-cased alias -> concept
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+        end = len(text) if end is None else end
+        found = ((self.concept_of.get(m.group(0).lower()), m) for m in self.pattern.finditer(text, start, end))
+        return [(concept, m.start(), m.end()) for concept, m in found if concept]
+
+
+def _pattern(aliases: dict[str, list[str]], whole_words: bool = False) -> AliasTable:
+    """Aliases match at word starts, longest first, case-insensitively. Place names match whole
+    words only ("Russia's", not "North Korean" for "north korea"). An alias two concepts share
+    belongs to the first."""
+    concept_of: dict[str, str] = {}
     for concept, words in aliases.items():
         if not concept.isidentifier():
             raise ValueError(f"concept names are letters, digits and underscores: {concept!r}")
-        if words:
-            ordered = sorted({w.casefold() for w in words}, key=len, reverse=True)
-            groups.append(f"(?P<{concept}>{'|'.join(re.escape(w) for w in ordered)})")
-    if not groups:
-        return re.compile("(?!)")
+        for word in words:
+            if word:
+                concept_of.setdefault(word.lower(), concept)
+    if not concept_of:
+        return AliasTable(re.compile("(?!)"), {})
+    body = "|".join(re.escape(w) for w in sorted(concept_of, key=len, reverse=True))
     end = r"(?![^\W_]|-\w)" if whole_words else ""
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(groups)}){end}", re.IGNORECASE)
+    return AliasTable(re.compile(rf"(?<![\w-])(?:{body}){end}", re.IGNORECASE), concept_of)
 
 
-def matches(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+def matches(table: AliasTable, text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
     """(concept, start, end) for every alias found."""
-    end = len(text) if end is None else end
-    return [(m.lastgroup, m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.lastgroup]
+    return table.find(text, start, end)

@@ -13,13 +13,14 @@ import duckdb
 import httpx
 from prefect import get_run_logger
 
-from extractors.compare import CONTRADICTION, REVISION
+from extractors.compare import CONTRADICTION, DEFAULT_WINDOW_DAYS, REVISION
 from extractors.concepts import load_concepts
 from storage import write_connection
 from storage.claims import alert_details, compare_new_claims, record_delivery
 
 WEBHOOKS_ENV = "NEWSMON_WEBHOOKS"  # URLs separated by spaces or commas
 REVISIONS_ENV = "NEWSMON_ALERT_REVISIONS"  # "1": revisions are alerts too
+WINDOW_ENV = "NEWSMON_CLAIM_WINDOW_DAYS"  # dated figures this close refer to the same moment
 EVENT = "newsmon.claim.contradiction"
 WEBHOOK_TIMEOUT = 5.0
 WEBHOOK_ATTEMPTS = 3
@@ -33,13 +34,18 @@ def revisions_alert() -> bool:
     return os.environ.get(REVISIONS_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
+def claim_window_days() -> int:
+    value = os.environ.get(WINDOW_ENV, "").strip()
+    return int(value) if value else DEFAULT_WINDOW_DAYS
+
+
 def find_alerts(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
     """Compare every claim not yet compared with what each source of its key says; store the alerts and
     return them for `send_alerts`. Runs on the connection that stored the batch (one open and one
     checkpoint per batch, not two), inside the task that stored it (one task per batch: each task run
     costs the API server a round trip or two, and thousands of them slow everything down)."""
     kinds = {CONTRADICTION, REVISION} if revisions_alert() else {CONTRADICTION}
-    stored = compare_new_claims(con, load_concepts(), kinds, run_id)
+    stored = compare_new_claims(con, load_concepts(), kinds, run_id, claim_window_days())
     return alert_details(con, ids=[s.id for s in stored]) if stored else []
 
 

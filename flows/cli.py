@@ -272,6 +272,7 @@ def _alerts(args: argparse.Namespace) -> int:
             {
                 "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
                 "new": {k: a["new"][k] for k in _ALERT_SIDE}, "previous": {k: a["previous"][k] for k in _ALERT_SIDE},
+                "dispute": a["dispute"], "sources": a["sources"],
             }
             for a in alerts
         ]

@@ -168,7 +168,7 @@ def article_row(
     figures = extract_figures(
         article.text, article.language, article.published, precision=article.published_precision or "day"
     )
-    claims = claims_from_figures(article.text, figures, article.published)
+    claims = claims_from_figures(article.text, figures, article.published, language=article.language)
     return ArticleRow(
         source=source,
         format="html" if suffix.lower() in HTML_SUFFIXES else "text",

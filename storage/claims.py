@@ -7,9 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
-from extractors.compare import StoredClaim, judge_pairs
+from extractors.compare import (
+    CONTRADICTION,
+    DEFAULT_WINDOW_DAYS,
+    StoredClaim,
+    judge_pairs,
+)
 from extractors.concepts import Concepts
+from extractors.disputes import Dispute, group_into_disputes
 
 from .bulk import insert_rows
 from .database import scalar
@@ -17,16 +24,21 @@ from .transaction import transaction
 
 CLAIM_COLUMNS = [
     "id", "article_id", "figure_position", "subject", "measure", "scope", "rate", "key", "value", "low", "high",
-    "vague", "text", "sentence", "actor", "attribution", "claim_date",
+    "vague", "text", "sentence", "actor", "attribution", "claim_date", "modality", "period_start",
 ]
 # What comparison reads of a claim (extractors.compare.StoredClaim), from the claim_sources view.
 _STORED = [
     "id", "article_id", "story", "document", "subject", "measure", "scope", "rate",
-    "value", "low", "high", "vague", "text", "actor", "outlet", "claim_date",
+    "value", "low", "high", "vague", "text", "actor", "outlet", "claim_date", "modality", "voice",
 ]
 
 
-ALERT_COLUMNS = ["id", "kind", "severity", "key", "new_claim_id", "previous_claim_id", "explanation"]
+ALERT_COLUMNS = ["id", "kind", "severity", "key", "new_claim_id", "previous_claim_id", "explanation", "dispute_id", "claim_ids"]
+# claim_sources columns in StoredClaim's order, story and document as text.
+_STORED_READ = [f"{c}::VARCHAR" if c in ("story", "document") else c for c in _STORED]
+_DISPUTE_TYPES = {"id": pa.int64(), "dispute_id": pa.int64(), "claim_id": pa.int64(), "first_date": pa.date32(),
+                  "last_date": pa.date32(), "opened_at": pa.timestamp("us", tz="UTC"),
+                  "updated_at": pa.timestamp("us", tz="UTC"), "joined_at": pa.timestamp("us", tz="UTC")}
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,8 @@ class AlertRow:
     new_claim_id: int
     previous_claim_id: int
     explanation: str
+    dispute_id: int | None = None
+    claim_ids: list[int] | None = None  # every claim the alert names
 
 
 def claim_records(article_id: int, claims, next_id: int) -> list[dict]:
@@ -49,7 +63,7 @@ def claim_records(article_id: int, claims, next_id: int) -> list[dict]:
             "subject": claim.subject, "measure": claim.measure, "scope": claim.scope, "rate": claim.rate,
             "key": claim.key, "value": claim.value, "low": claim.low, "high": claim.high, "vague": claim.vague,
             "text": claim.text, "sentence": claim.sentence, "actor": claim.actor, "attribution": claim.attribution,
-            "claim_date": claim.claim_date,
+            "claim_date": claim.claim_date, "modality": claim.modality, "period_start": claim.period_start,
         })
     return rows
 
@@ -79,6 +93,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
         candidates AS (
             SELECT h.claim_id AS id FROM claim_heads h
             SEMI JOIN fresh f ON f.measure = h.measure AND f.subject = h.subject AND f.rate = h.rate
+                             AND f.modality = h.modality
             UNION
             SELECT c.id FROM claims c
             WHERE c.article_id IN (SELECT article_id FROM stories WHERE story_id IN (SELECT story FROM fresh)
@@ -93,12 +108,15 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
                    CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older
             FROM fresh n
             JOIN stored o ON o.measure = n.measure AND o.subject = n.subject AND o.rate = n.rate
+                          AND o.modality = n.modality AND n.modality <> 'increment'
             WHERE o.id <> n.id
               AND (o.compared OR o.id < n.id)  -- two new claims meet once
               AND NOT (n.vague AND o.vague)
               AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
                    AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
-              AND (o.story <> n.story OR (  -- `stored` holds every claim of the articles of the new claims' stories
+              AND (o.story <> n.story
+                   OR (o.article_id = n.article_id AND o.actor <> n.actor)  -- two sources quoted in one article
+                   OR (  -- `stored` holds every claim of the articles of the new claims' stories
                    o.article_id <> n.article_id AND o.scope IS NOT DISTINCT FROM n.scope
                    AND NOT EXISTS (SELECT 1 FROM stored x WHERE x.article_id = o.article_id AND x.value = n.value
                                    AND x.measure = n.measure AND x.subject = n.subject AND x.rate = n.rate)
@@ -110,7 +128,8 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
         JOIN stored w ON w.id = pairs.newer
         JOIN stored p ON p.id = pairs.older
         QUALIFY row_number() OVER (
-            PARTITION BY w.id, CASE WHEN p.story = w.story THEN 'story' ELSE p.voice END, p.scope, p.vague
+            PARTITION BY w.id, CASE WHEN p.story = w.story AND p.actor IS NOT DISTINCT FROM w.actor THEN 'story' ELSE p.voice END,
+                         p.scope, p.vague
             ORDER BY p.claim_date DESC NULLS LAST, p.id DESC
         ) = 1
         """
@@ -125,15 +144,16 @@ def mark_compared(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE fresh_heads AS
-        SELECT measure, subject, rate, scope, vague, voice, id AS claim_id, claim_date FROM claim_sources
+        SELECT measure, subject, rate, scope, vague, voice, id AS claim_id, claim_date, modality FROM claim_sources
         WHERE NOT compared AND subject IS NOT NULL
         QUALIFY row_number() OVER (
-            PARTITION BY measure, subject, rate, scope, vague, voice ORDER BY claim_date DESC NULLS LAST, id DESC
+            PARTITION BY measure, subject, rate, scope, vague, voice, modality ORDER BY claim_date DESC NULLS LAST, id DESC
         ) = 1
         """
     )
     same_head = """h.measure = f.measure AND h.subject = f.subject AND h.rate = f.rate
-                   AND h.scope IS NOT DISTINCT FROM f.scope AND h.vague = f.vague AND h.voice = f.voice"""
+                   AND h.scope IS NOT DISTINCT FROM f.scope AND h.vague = f.vague AND h.voice = f.voice
+                   AND h.modality = f.modality"""
     con.execute(
         f"""DELETE FROM claim_heads h USING fresh_heads f WHERE {same_head}
             AND (coalesce(f.claim_date, DATE '0001-01-01'), f.claim_id) > (coalesce(h.claim_date, DATE '0001-01-01'), h.claim_id)"""
@@ -143,36 +163,95 @@ def mark_compared(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE claims SET compared = true WHERE NOT compared")
 
 
-def insert_alerts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) -> list[AlertRow]:
-    """Store (verdict, new, previous) triples as alerts; a pair already alerted is skipped."""
-    if not judged:
+def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: list[AlertRow], run_id: str) -> list[AlertRow]:
+    """Store alerts with ids; a pair of claims already alerted is skipped (re-runs never re-fire)."""
+    if not alerts:
         return []
     known = set(
         con.execute(
             "SELECT new_claim_id, previous_claim_id FROM alerts WHERE new_claim_id IN (SELECT unnest(?::BIGINT[]))",
-            [sorted({new.id for _, new, _ in judged})],
+            [sorted({a.new_claim_id for a in alerts})],
         ).fetchall()
     )
     next_id = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM alerts")
     now = dt.datetime.now(dt.timezone.utc)
     stored: list[AlertRow] = []
-    for verdict, new, previous in judged:
-        if (new.id, previous.id) in known:
+    for alert in alerts:
+        if (alert.new_claim_id, alert.previous_claim_id) in known:
             continue
-        known.add((new.id, previous.id))
-        stored.append(
-            AlertRow(next_id + len(stored), verdict.kind, verdict.severity, new.key, new.id, previous.id, verdict.explanation)
-        )
+        known.add((alert.new_claim_id, alert.previous_claim_id))
+        stored.append(dataclasses.replace(alert, id=next_id + len(stored)))
     rows = [{**dataclasses.asdict(a), "created_at": now, "run_id": run_id} for a in stored]
     insert_rows(con, "alerts", [*ALERT_COLUMNS, "created_at", "run_id"], rows)
     return stored
 
 
-def compare_new_claims(con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str) -> list[AlertRow]:
-    """Judge every claim not yet compared against the stored ones and store the alerts, in one
-    transaction with marking them compared: a crash in between leaves them to the next batch."""
+def open_disputes(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, Dispute]:
+    """The disputes of `keys` with each member's latest claim: what a new contradiction joins."""
+    if not keys:
+        return {}
+    rows = con.execute(
+        f"""SELECT d.id, d.key, d.status, {", ".join(f"c.{col}" for col in _STORED_READ)}
+            FROM disputes d JOIN dispute_members m ON m.dispute_id = d.id JOIN claim_sources c ON c.id = m.claim_id
+            WHERE d.key IN (SELECT unnest(?::VARCHAR[]))""",
+        [keys],
+    ).fetchall()
+    disputes: dict[str, Dispute] = {}
+    for dispute_id, key, status, *claim in rows:
+        dispute = disputes.setdefault(key, Dispute(dispute_id, key, status))
+        stored = StoredClaim(*claim)
+        dispute.members[stored.voice] = stored
+    return disputes
+
+
+def save_disputes(con: duckdb.DuckDBPyConnection, disputes: list[Dispute]) -> None:
+    """Write back the disputes a batch changed: status, dates and members (replaced whole)."""
+    changed = [d for d in disputes if d.changed]
+    if not changed:
+        return
+    now = dt.datetime.now(dt.timezone.utc)
+    ids = [d.id for d in changed]
+    opened = dict(con.execute("SELECT id, opened_at FROM disputes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids]).fetchall())
+    con.execute("DELETE FROM disputes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
+    con.execute("DELETE FROM dispute_members WHERE dispute_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+    rows, members = [], []
+    for d in changed:
+        dates = [c.claim_date for c in d.members.values() if c.claim_date]
+        rows.append({"id": d.id, "key": d.key, "status": d.status, "opened_at": opened.get(d.id, now), "updated_at": now,
+                     "first_date": min(dates, default=None), "last_date": max(dates, default=None), "note": None})
+        members += [{"dispute_id": d.id, "voice": voice, "claim_id": c.id, "low": c.low, "high": c.high, "joined_at": now}
+                    for voice, c in d.members.items()]
+    insert_rows(con, "disputes", list(rows[0]), rows, _DISPUTE_TYPES)
+    insert_rows(con, "dispute_members", list(members[0]), members, _DISPUTE_TYPES)
+
+
+def store_verdicts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) -> list[AlertRow]:
+    """Fold the contradictions among (verdict, new, previous) triples into disputes and store the alerts
+    they raise; the other verdicts (revisions, where asked for) become alerts of their own."""
+    disputes = open_disputes(con, sorted({new.key for v, new, _ in judged if v.kind == CONTRADICTION}))
+    next_dispute = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM disputes")
+    alerts = [
+        AlertRow(0, CONTRADICTION, a.severity, a.new.key, a.new.id, a.previous.id, a.explanation, a.dispute.id,
+                 [c.id for c in a.sources])
+        for a in group_into_disputes(judged, disputes, next_dispute)
+    ]
+    alerts += [
+        AlertRow(0, v.kind, v.severity, new.key, new.id, previous.id, v.explanation, None)
+        for v, new, previous in judged if v.kind != CONTRADICTION
+    ]
+    stored = insert_alerts(con, sorted(alerts, key=lambda a: (a.new_claim_id, a.previous_claim_id)), run_id)
+    save_disputes(con, list(disputes.values()))
+    return stored
+
+
+def compare_new_claims(
+    con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str, window_days: int = DEFAULT_WINDOW_DAYS
+) -> list[AlertRow]:
+    """Judge every claim not yet compared against the stored ones, fold the contradictions into disputes
+    and store the alerts they raise (and the other `kinds`: revisions, where asked for), in one transaction with marking
+    the claims compared: a crash in between leaves them to the next batch."""
     with transaction(con):
-        stored = insert_alerts(con, judge_pairs(pending_pairs(con), concepts, kinds), run_id)
+        stored = store_verdicts(con, judge_pairs(pending_pairs(con), concepts, kinds, window_days), run_id)
         mark_compared(con)
     return stored
 
@@ -190,7 +269,7 @@ def alert_details(
     """Alerts with both claims, newest first: the shape of `newsmon alerts --json` and of notifications."""
     rows = con.execute(
         """
-        SELECT al.id, al.kind, al.severity, al.explanation, al.key, al.created_at, al.run_id,
+        SELECT al.id, al.kind, al.severity, al.explanation, al.key, al.created_at, al.run_id, al.claim_ids,
                n.value, n.low, n.high, n.text, n.sentence, coalesce(n.actor, n.outlet), n.published, n.article, n.outlet, n.claim_date,
                p.value, p.low, p.high, p.text, p.sentence, coalesce(p.actor, p.outlet), p.published, p.article, p.outlet, p.claim_date
         FROM alerts al
@@ -203,16 +282,49 @@ def alert_details(
         [since, since, ids, ids],
     ).fetchall()
     side = ["value", "low", "high", "text", "sentence", "source", "published", "article", "outlet", "claim_date"]
+    dispute_of = dict(con.execute(
+        "SELECT id, dispute_id FROM alerts WHERE id IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]]
+    ).fetchall()) if rows else {}
+    sources = claim_sources(con, sorted({i for r in rows for i in (r[7] or [])}))
     out = []
     for r in rows:
-        new, previous = dict(zip(side, r[7:17])), dict(zip(side, r[17:27]))
+        new, previous = dict(zip(side, r[8:18])), dict(zip(side, r[18:28]))
         for claim in (new, previous):
             for field in ("published", "claim_date"):
                 claim[field] = claim[field].isoformat() if claim[field] else None
         out.append({
             "id": r[0], "kind": r[1], "severity": r[2], "explanation": r[3], "key": r[4],
             "created": r[5].isoformat(), "run_id": r[6], "new": new, "previous": previous,
+            "dispute": dispute_of.get(r[0]), "sources": [sources[i] for i in r[7] or [] if i in sources],
         })
+    return out
+
+
+def claim_sources(con: duckdb.DuckDBPyConnection, claim_ids: list[int]) -> dict[int, dict]:
+    """What each claim says and who says it, with the first article of its story and the number of
+    copies (copies of one story are one source): the `sources` of an alert."""
+    if not claim_ids:
+        return {}
+    rows = con.execute(
+        """
+        SELECT c.id, coalesce(c.actor, a.outlet, 'unattributed'), c.value, c.low, c.high, c.text, c.sentence,
+               a.outlet, a.published, c.claim_date, f.source, coalesce(s.copies, 1)
+        FROM claims c
+        JOIN articles a ON a.id = c.article_id
+        LEFT JOIN stories st ON st.article_id = a.id
+        LEFT JOIN (SELECT story_id, count(*) AS copies FROM stories GROUP BY 1) s ON s.story_id = st.story_id
+        JOIN articles f ON f.id = coalesce(st.story_id, a.duplicate_of, a.id)
+        WHERE c.id IN (SELECT unnest(?::BIGINT[]))
+        """,
+        [claim_ids],
+    ).fetchall()
+    names = ["source", "value", "low", "high", "text", "sentence", "outlet", "published", "claim_date", "article", "copies"]
+    out: dict[int, dict] = {}
+    for claim_id, *values in rows:
+        item = dict(zip(names, values, strict=True))
+        for field in ("published", "claim_date"):
+            item[field] = item[field].isoformat() if item[field] else None
+        out[claim_id] = item
     return out
 
 

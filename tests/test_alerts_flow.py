@@ -14,14 +14,15 @@ from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 ARTICLES = FIXTURES / "claims"
-# The contradictions written into tests/fixtures/claims, as (newer article, older article, severity).
+# The disputes written into tests/fixtures/claims: the alert's (newer article, most recent conflicting
+# article, severity) -> every article the alert names (one alert per dispute, not one per pair).
 DESIGNED = {
-    ("a03", "a01", "high"),    # Moscow "höchstens 1.500" vs Ukraine "mindestens 11.000" (de vs de)
-    ("a03", "a02", "high"),    # ... vs the Pentagon "about 12,000" (de vs en)
-    ("a05", "a03", "high"),    # at least 5,000 in Kursk, a part of Russia, vs at most 1,500 in all Russia
-    ("a05", "a04", "high"),    # Kursk: at least 5,000 (Seoul) vs up to 3,000 (Kyiv)
-    ("a08", "a06", "high"),    # shells: 200,000 (Moscow) vs more than five million (Seoul)
-    ("a10", "a09", "medium"),  # Kyiv lowers its own count of the killed: 1,200 -> 300
+    # Moscow "höchstens 1.500" vs Ukraine "mindestens 11.000" (de) and the Pentagon "about 12,000" (en)
+    ("a03", "a02", "high"): {"a01", "a02", "a03"},
+    # Kursk: at least 5,000 (Seoul) vs up to 3,000 (Kyiv), and vs at most 1,500 in all Russia (a part exceeds the whole)
+    ("a05", "a04", "high"): {"a03", "a04", "a05"},
+    ("a08", "a06", "high"): {"a06", "a08"},  # shells: 200,000 (Moscow) vs more than five million (Seoul)
+    ("a10", "a09", "medium"): {"a09", "a10"},  # Kyiv lowers its own count of the killed: 1,200 -> 300
 }
 
 
@@ -56,11 +57,18 @@ def test_seeds_raise_no_contradiction_and_show_the_corroborations(seeds, tmp_pat
     }
 
 
+def named(alert) -> set[str]:
+    return {Path(s["article"]).name[:3] for s in alert["sources"]}
+
+
 def test_own_articles_raise_exactly_the_designed_contradictions_once(tmp_path):
     db = str(tmp_path / "claims.duckdb")
     first = backfill([str(ARTICLES)], db=db)
-    assert alert_pairs(db) == DESIGNED
+    assert alert_pairs(db) == set(DESIGNED)
     assert len(first.alerts) == len(DESIGNED)
+    assert {(Path(a["new"]["article"]).name[:3], Path(a["previous"]["article"]).name[:3], a["severity"]): named(a)
+            for a in first.alerts} == DESIGNED
+    assert query(db, "SELECT count(*), count(DISTINCT key) FROM disputes WHERE status = 'open'") == [(4, 4)]
     again = backfill([str(ARTICLES)], db=db)  # re-running fires nothing new
     assert again.alerts == [] and query(db, "SELECT count(*) FROM alerts") == [(len(DESIGNED),)]
     # a copy of a01 under another outlet's name is stored as a duplicate and makes no claims of its own
@@ -75,8 +83,9 @@ def test_articles_arriving_in_two_runs_compare_old_with_new(tmp_path):
         shutil.copy(ARTICLES / name, early / name)
     shutil.copy(ARTICLES / "a03-bergpost-de.txt", late / "a03-bergpost-de.txt")
     assert backfill([str(early)], db=db).alerts == []
-    assert len(backfill([str(late)], db=db).alerts) == 2  # against both stored claims
-    assert {(n, p) for n, p, _ in alert_pairs(db)} == {("a03", "a01"), ("a03", "a02")}
+    (alert,) = backfill([str(late)], db=db).alerts  # one alert naming both stored claims
+    assert named(alert) == {"a01", "a02", "a03"}
+    assert {(n, p) for n, p, _ in alert_pairs(db)} == {("a03", "a02")}
 
 
 def test_a_new_claim_meets_what_each_source_says_now_not_what_it_said_before(tmp_path):
@@ -97,11 +106,9 @@ def test_a_new_claim_meets_what_each_source_says_now_not_what_it_said_before(tmp
         "Moscow disputes losses\nNovember 22, 2024\nBy Alex Writer\n\n"
         "According to the Kremlin, 40 North Korean soldiers have been killed so far in the fighting.\n\n"
         "Russian officials gave no details on how the number was counted or verified.\n", "utf-8")
-    late_alerts = backfill([str(late)], db=db).alerts
-    pairs = query(db, "SELECT n.article, p.article FROM alerts a JOIN claims_view n ON n.claim_id = a.new_claim_id"
-                      " JOIN claims_view p ON p.claim_id = a.previous_claim_id WHERE n.article LIKE '%moscow%'")
+    (alert,) = backfill([str(late)], db=db).alerts
     # against Kyiv's latest (a10) and the Pentagon, not against Kyiv's withdrawn 1,200 (a09)
-    assert len(late_alerts) == 2 and {Path(p).name[:3] for _, p in pairs} == {"a10", "pen"}
+    assert named(alert) == {"mos", "a10", "pen"}
 
 
 class _Receiver(BaseHTTPRequestHandler):

@@ -34,7 +34,7 @@ def test_german_and_english_wording_share_a_key():
     de = one("Nordkorea hat 12.000 nordkoreanische Soldaten nach Russland geschickt.", "de")
     en = one("North Korea has sent 12,000 North Korean troops to Russia.", "en")
     assert de.key == en.key == "north_korea/troops/russia/total"
-    assert one("Kims Soldaten: Es sind 500 Offiziere in Kursk.", "de").key == "north_korea/officers/kursk/total"
+    assert one("Nordkoreas Armee: Es sind 500 Offiziere in Kursk.", "de").key == "north_korea/officers/kursk/total"
 
 
 def test_subject_is_the_country_of_the_counted_people_not_the_speaker():
@@ -48,7 +48,7 @@ def test_subject_is_the_country_of_the_counted_people_not_the_speaker():
         ("Laut ukrainischen Angaben kamen 11.000 Soldaten aus Nordkorea.", "de", "ukraine"),
         ("Kiew zufolge kamen 11.000 Soldaten aus Nordkorea.", "de", "ukraine"),
         ("Selenskyj sagte, 11.000 Soldaten aus Nordkorea seien eingetroffen.", "de", "ukraine"),
-        ("Der Militärgeheimdienst HUR meldete 11.000 Soldaten aus Nordkorea.", "de", "ukraine"),
+        ("Der ukrainische Militärgeheimdienst meldete 11.000 Soldaten aus Nordkorea.", "de", "ukraine"),
         ("Nach Angaben des südkoreanischen Geheimdienstes kamen 11.000 Soldaten aus Nordkorea.", "de", "south_korea"),
         ("The NIS said 11,000 North Korean soldiers arrived.", "en", "south_korea"),
         ("Die US-Regierung sprach von 11.000 Soldaten aus Nordkorea.", "de", "united_states"),

@@ -86,9 +86,17 @@ def test_a_file_with_claims_upgrades_to_heads_and_unindexed_tables(tmp_path):
     db = tmp_path / "old.duckdb"
     files = sorted((FIXTURES / "claims").glob("*.txt"))
     rows = [r for f in files if isinstance(r := article_row(str(f), f.read_bytes(), f.suffix), ArticleRow)]
+    with write_connection(tmp_path / "today.duckdb") as today:  # written by today's code, then copied into
+        write_batch(today, rows, [], "old")                      # the old schema's columns
     con = duckdb.connect(str(db))
     migrate(con, folder)
-    write_batch(con, rows, [], "old")
+    con.execute(f"ATTACH '{tmp_path / 'today.duckdb'}' AS today (READ_ONLY)")
+    for table in ("articles", "figures", "claims", "fingerprints", "lsh_bands", "stories", "article_versions"):
+        columns = ", ".join(c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'old' AND table_name = ? ORDER BY column_index",
+            [table]).fetchall())
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM today.{table}")
+    con.execute("DETACH today")
     con.execute("UPDATE claims SET compared = true")
     before = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall() for t in ("articles", "figures", "claims", "stories")}
     con.close()

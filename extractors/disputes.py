@@ -1,0 +1,105 @@
+"""Contradictions grouped into disputes: one per key, each source's latest claim in it.
+
+An analyst wants one message when sources start to disagree about something, and another only when
+a source joins with a figure outside the range already disputed — not one alert per pair of claims.
+A dispute an analyst dismissed stays quiet until a new source joins.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .compare import CONTRADICTION, StoredClaim, Verdict, order
+
+OPEN, DISMISSED = "open", "dismissed"
+_SEVERITY = {"low": 1, "medium": 2, "high": 3}
+# Sources an explanation names before it says "and N more".
+NAMED_SOURCES = 6
+
+
+@dataclass
+class Dispute:
+    """Claims of one key that cannot all hold: each voice (actor, outlet or story) with its latest claim."""
+
+    id: int
+    key: str
+    status: str = OPEN
+    members: dict[str, StoredClaim] = field(default_factory=dict)  # voice -> latest claim
+    changed: bool = False  # to be written back
+
+    def envelope(self) -> tuple[float, float]:
+        """The range the members' intervals span; an open bound spans to infinity."""
+        lows = [-math.inf if c.low is None else c.low for c in self.members.values()]
+        highs = [math.inf if c.high is None else c.high for c in self.members.values()]
+        return min(lows, default=math.inf), max(highs, default=-math.inf)
+
+
+@dataclass(frozen=True)
+class DisputeAlert:
+    """An alert a dispute raised: it opened, or a source joined outside its range."""
+
+    dispute: Dispute
+    severity: str
+    explanation: str
+    new: StoredClaim
+    previous: StoredClaim  # the most recent claim the new one conflicts with
+    opened: bool
+    sources: tuple[StoredClaim, ...]  # the new claim and, per other source, the latest it conflicts with
+
+
+def group_into_disputes(
+    judged: list[tuple[Verdict, StoredClaim, StoredClaim]], disputes: dict[str, Dispute], next_id: int
+) -> list[DisputeAlert]:
+    """Fold contradictions, oldest new claim first, into `disputes` (by key, updated in place; new ones
+    added with ids from `next_id`) and return the alerts that fire."""
+    by_new: dict[int, tuple[StoredClaim, list[tuple[Verdict, StoredClaim]]]] = {}
+    for verdict, new, previous in judged:
+        if verdict.kind == CONTRADICTION:
+            by_new.setdefault(new.id, (new, []))[1].append((verdict, previous))
+    alerts = []
+    for new, conflicts in sorted(by_new.values(), key=lambda item: order(item[0])):
+        dispute = disputes.get(new.key)
+        if dispute is None:
+            dispute = disputes[new.key] = Dispute(next_id, new.key)
+            next_id += 1
+        before = dict(dispute.members)
+        low, high = dispute.envelope()
+        for claim in [new, *(previous for _, previous in conflicts)]:
+            held = dispute.members.get(claim.voice)
+            if held is None or order(claim) > order(held):
+                dispute.members[claim.voice] = claim
+        dispute.changed = True
+        newcomers = [c for c in [new, *(p for _, p in conflicts)] if c.voice not in before]
+        outside = [c for c in newcomers if _outside(c, low, high)]
+        if before and not outside and not (dispute.status == DISMISSED and newcomers):
+            continue
+        dispute.status = OPEN
+        severity = max((v.severity or "low" for v, _ in conflicts), key=_SEVERITY.__getitem__)
+        # The strongest conflicts are named: a dated one (high) outweighs an undated one (low), which
+        # cannot be told from an update.
+        strongest = [p for v, p in conflicts if (v.severity or "low") == severity]
+        # A disagreement inside one article is the clearest evidence: it is shown first.
+        same_article = [p for p in strongest if p.article_id == new.article_id]
+        previous = max(same_article or strongest, key=order)
+        named = strongest
+        latest: dict[str, StoredClaim] = {}
+        for claim in sorted(named, key=order):
+            latest[claim.voice] = claim
+        sources = (new, *sorted(latest.values(), key=order, reverse=True))
+        alerts.append(DisputeAlert(dispute, severity, _explain(dispute.key, sources, severity), new, previous, not before, sources))
+    return alerts
+
+
+def _outside(claim: StoredClaim, low: float, high: float) -> bool:
+    claim_low = -math.inf if claim.low is None else claim.low
+    claim_high = math.inf if claim.high is None else claim.high
+    return claim_high < low or claim_low > high
+
+
+def _explain(key: str, sources: tuple[StoredClaim, ...], severity: str) -> str:
+    """One line naming every source: the new claim first, then the others, latest first."""
+    new, others = sources[0], sources[1:]
+    named = " vs ".join(c.describe() for c in others[:NAMED_SOURCES])
+    more = f" and {len(others) - NAMED_SOURCES} more" if len(others) > NAMED_SOURCES else ""
+    return f"contradiction: {key} — {len(sources)} sources disagree ({severity}): {new.describe()} vs {named}{more}"

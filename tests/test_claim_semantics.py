@@ -1,0 +1,139 @@
+"""Claims on news of any kind, as docs/claims.md specifies: subjects of any country, measures from the
+predicate, modality, as-of dates and periods, cumulative vs stock, several sources in one article.
+Sentences written here, about floods, earthquakes, wars and strikes."""
+
+import datetime as dt
+
+import pytest
+
+from extractors import extract_figures
+from extractors.claims import COUNT, INCREMENT, PLAN, SUBSET, claims_from_figures
+from extractors.compare import (
+    CONTRADICTION,
+    CORROBORATES,
+    NOT_COMPARABLE,
+    REVISION,
+    StoredClaim,
+    compare_claims,
+)
+from extractors.concepts import load_concepts
+
+PUBLISHED = dt.date(2025, 3, 14)
+
+
+def claims(text, lang, published=PUBLISHED):
+    return claims_from_figures(text, extract_figures(text, lang, published), published, language=lang)
+
+
+def one(text, lang, published=PUBLISHED):
+    found = claims(text, lang, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, lang, key",
+    [
+        ("Bei dem Erdbeben in Peru kamen mehr als 300 Menschen ums Leben.", "de", "peru/killed/-/total"),
+        ("More than 300 people died in the earthquake in Peru.", "en", "peru/killed/-/total"),
+        ("Die Fluten haben in Bangladesch rund 20.000 Menschen vertrieben.", "de", "bangladesh/displaced/-/total"),
+        ("At least 1,200 Malian refugees crossed into Niger.", "en", "mali/refugees/niger/total"),
+        ("Mehr als 40 malische Soldaten wurden bei dem Angriff getötet oder verletzt.", "de", "mali/casualties/-/total"),
+        ("Polish police arrested 85 people after the protest.", "en", "poland/arrested/-/total"),
+    ],
+)
+def test_any_country_and_the_measure_from_the_predicate(text, lang, key):
+    assert one(text, lang).key == key
+
+
+def test_people_killed_belong_to_the_place_not_to_the_side_that_killed_them():
+    claim = one("Armenian shelling killed 12 people in Azerbaijan on Monday.", "en")
+    assert claim.subject == "azerbaijan"
+    # soldiers belong to their side wherever they fall
+    assert one("Bei Gefechten in Armenien wurden 30 aserbaidschanische Soldaten getötet.", "de").subject == "azerbaijan"
+
+
+def test_a_region_makes_its_country_the_subject_and_stays_the_scope():
+    assert one("Im Westjordanland wurden 14 Menschen verletzt.", "de").key == "palestine/wounded/west_bank/total"
+
+
+def test_the_lead_names_the_place_for_the_figures_after_it():
+    text = "Ein schweres Beben hat Nepal erschüttert. Mindestens 150 Menschen starben, berichten Helfer."
+    assert one(text, "de").subject == "nepal"
+
+
+@pytest.mark.parametrize(
+    "text, lang, modality",
+    [
+        ("Die Regierung plant, 6.000 Soldaten in das Grenzgebiet zu schicken.", "de", PLAN),
+        ("The toll could rise to 2,000 deaths, officials warned.", "en", PLAN),
+        ("Weitere 3.000 Soldaten sind am Montag eingetroffen.", "de", INCREMENT),
+        ("An additional 500 troops arrived on Monday.", "en", INCREMENT),
+        ("It sent 4,000 troops, including 300 officers.", "en", SUBSET),
+        ("Es kamen 4.000 Soldaten an, darunter 300 Offiziere.", "de", SUBSET),
+        ("Mindestens 3.000 Soldaten sind im Grenzgebiet stationiert.", "de", COUNT),
+    ],
+)
+def test_modality(text, lang, modality):
+    assert claims(text, lang)[-1].modality == modality
+
+
+def test_a_since_date_starts_a_period_and_a_named_date_is_the_as_of_date():
+    since = one("Seit dem 2. Januar sind in Chile mehr als 120 Menschen bei Waldbränden gestorben.", "de")
+    assert (since.period_start, since.claim_date) == (dt.date(2025, 1, 2), PUBLISHED)
+    dated = one("On March 3, the ministry said 45 people had died in Chile.", "en")
+    assert dated.claim_date == dt.date(2025, 3, 3)
+    assert one("Mehr als 120 Menschen starben in Chile.", "de", published=None).claim_date is None
+
+
+def test_two_sources_in_one_article_have_their_own_actors():
+    text = ("Nach Angaben der Regierung in Santiago starben 120 Menschen in Chile. "
+            "Das Rote Kreuz sprach dagegen von mindestens 300 Toten in Chile.")
+    government, red_cross = claims(text, "de")
+    assert government.key == red_cross.key and government.actor != red_cross.actor
+    assert red_cross.actor == "red_cross"
+
+
+def stored(id, value, low, high, *, day, measure="killed", actor="a", article=None, modality=COUNT, vague=False):
+    return StoredClaim(
+        id=id, article_id=article or id, story=str(article or id), document=str(article or id), subject="chile",
+        measure=measure, scope=None, rate="total", value=value, low=low, high=high, vague=vague, text=f"{value:g}",
+        actor=actor, outlet=None, claim_date=None if day is None else dt.date(2025, 3, day), modality=modality,
+        voice=f"actor:{actor}",
+    )
+
+
+@pytest.mark.parametrize(
+    "new, previous, kind, severity",
+    [
+        # cumulative: a later, higher total is an update; a later total wholly below an earlier one conflicts
+        (stored(2, 900, 900, None, day=20, actor="b"), stored(1, 300, 300, None, day=1), REVISION, "low"),
+        (stored(2, 100, 95, 105, day=20, actor="b"), stored(1, 300, 300, None, day=1), CONTRADICTION, "high"),
+        # close dates: sources that cannot both be right
+        (stored(2, 900, 900, None, day=3, actor="b"), stored(1, 300, 280, 320, day=1), CONTRADICTION, "high"),
+        # a stock moves either way: far apart, no conflict; close, a conflict
+        (stored(2, 100, 95, 105, day=30, actor="b", measure="troops"), stored(1, 300, 290, 310, day=1, measure="troops"),
+         REVISION, "low"),
+        (stored(2, 100, 95, 105, day=4, actor="b", measure="troops"), stored(1, 300, 290, 310, day=1, measure="troops"),
+         CONTRADICTION, "high"),
+        # undated: cannot be told from an update
+        (stored(2, 900, 900, None, day=None, actor="b"), stored(1, 300, 280, 320, day=1), CONTRADICTION, "low"),
+        # a plan, an increment: only compared with their own kind, increments never
+        (stored(2, 900, 900, None, day=2, actor="b", modality=PLAN), stored(1, 300, 280, 320, day=1), NOT_COMPARABLE, None),
+        (stored(2, 900, 900, None, day=2, actor="b", modality=INCREMENT), stored(1, 300, 280, 320, day=1, modality=INCREMENT),
+         NOT_COMPARABLE, None),
+        # two actors quoted in one article disagree as two sources
+        (stored(2, 900, 900, None, day=1, actor="b", article=7), stored(1, 300, 280, 320, day=1, article=7), CONTRADICTION, "high"),
+        # overlapping intervals agree
+        (stored(2, 310, 300, 320, day=2, actor="b"), stored(1, 305, 290, 320, day=1), CORROBORATES, None),
+    ],
+)
+def test_time_and_kind_decide_between_update_and_conflict(new, previous, kind, severity):
+    verdict = compare_claims(new, previous, load_concepts(), window_days=7)
+    assert (verdict.kind, verdict.severity) == (kind, severity), verdict.explanation
+
+
+def test_the_window_is_a_setting():
+    new, previous = stored(2, 900, 900, None, day=12, actor="b", measure="troops"), stored(1, 300, 280, 320, day=1, measure="troops")
+    assert compare_claims(new, previous, load_concepts(), window_days=7).kind == REVISION
+    assert compare_claims(new, previous, load_concepts(), window_days=14).kind == CONTRADICTION
