@@ -7,13 +7,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 FEEDS_ENV = "NEWSMON_FEEDS"
 DEFAULT_FEEDS = "feeds.toml"
 DEFAULT_INTERVAL_MINUTES = 15
 _KEYS = {"name", "url", "outlet", "language", "interval_minutes", "fetch", "trusted"}
 
 
-class FeedsFileError(ValueError):
+class FeedsFileError(UserError):
     """The feeds file cannot be used; the message says where and why."""
 
 
