@@ -221,7 +221,16 @@ def _check_feeds(feeds_file: str | None, feed_urls: list[str] | None, settings: 
 
 
 def _serve(args: argparse.Namespace) -> int:
-    feeds_file = _check_feeds(args.feeds, None, args.settings)
+    from .feedlist import DEFAULT_FEEDS
+
+    feeds_file = args.feeds or args.settings.feeds or DEFAULT_FEEDS
+    if Path(feeds_file).exists():
+        _check_feeds(feeds_file, None, args.settings)
+    else:
+        # Each scheduled poll reads the file anew, so it may be written after serve starts (and the
+        # backfill-folder deployment needs none): a warning, not a stop.
+        print(f"newsmon: no feeds file at {feeds_file} yet: scheduled polls fail until it exists "
+              "(copy feeds.example.toml to start one)", file=sys.stderr)
     from storage import DEFAULT_DB
 
     db = args.db or args.settings.db or DEFAULT_DB

@@ -41,6 +41,10 @@ def load_feeds(path: str | Path) -> list[Feed]:
         data = tomllib.loads(file.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise FeedsFileError(f"no feeds file at {file} (copy feeds.example.toml to start one)") from exc
+    except IsADirectoryError as exc:
+        raise FeedsFileError(f"the feeds file {file} is a folder: name a TOML file (see feeds.example.toml)") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedsFileError(f"cannot read the feeds file {file}: {getattr(exc, 'strerror', None) or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise FeedsFileError(f"{file}: {exc}") from exc
     feeds = []

@@ -62,12 +62,18 @@ def test_a_bad_feeds_file_stops_poll_and_serve_before_prefect(tmp_path, command,
     assert not (tmp_path / "x.duckdb").exists()
 
 
-@pytest.mark.parametrize("command", ["poll", "serve"])
-def test_a_missing_feeds_file_says_how_to_start_one(tmp_path, command):
-    out, seconds = run(command, "--db", str(tmp_path / "x.duckdb"), cwd=tmp_path)  # no ./feeds.toml here
+def test_a_missing_feeds_file_stops_poll_and_says_how_to_start_one(tmp_path):
+    """(serve only warns: each scheduled poll reads the file anew, so it may be written later.)"""
+    out, seconds = run("poll", "--db", str(tmp_path / "x.duckdb"), cwd=tmp_path)  # no ./feeds.toml here
     assert_fails_fast(out, seconds, 2, "feeds.toml", "feeds.example.toml")
-    out, seconds = run(command, "--db", str(tmp_path / "x.duckdb"), env={"NEWSMON_FEEDS": str(tmp_path / "mine.toml")})
+    out, seconds = run("poll", "--db", str(tmp_path / "x.duckdb"), env={"NEWSMON_FEEDS": str(tmp_path / "mine.toml")})
     assert_fails_fast(out, seconds, 2, str(tmp_path / "mine.toml"))
+
+
+@pytest.mark.parametrize("command", ["poll", "serve"])
+def test_a_feeds_file_that_is_a_folder_is_named(tmp_path, command):
+    out, seconds = run(command, "--feeds", str(tmp_path), "--db", str(tmp_path / "x.duckdb"))
+    assert_fails_fast(out, seconds, 2, str(tmp_path), "is a folder")
 
 
 def test_poll_refuses_a_feed_url_that_is_not_http_and_trusted_without_feed(tmp_path):
