@@ -1,4 +1,8 @@
-"""The `newsmon` command: a thin layer over flows/, extractors/ and storage/."""
+"""The `newsmon` command: a thin layer over flows/, extractors/ and storage/.
+
+What a user can get wrong (settings, paths, the feeds file, a locked database) is checked here, before
+Prefect starts, and reported in one line; anything else is a bug and ends with a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,111 +13,177 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from . import settings as env
+from .errors import UserError
 from .prefect_env import apply_prefect_defaults
+
+# Exit codes (README "Exit codes").
+OK, BUG, BAD_INPUT, LOCKED, PARTLY = 0, 1, 2, 3, 4
+PIPE_CLOSED = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    import duckdb
-
-    from storage import DatabaseLocked
-
+    args = _parser().parse_args(argv)
     try:
-        return args.run(args)
-    except DatabaseLocked as exc:
+        args.settings = env.load_settings()
+        code = args.run(args)
+        sys.stdout.flush()  # inside the try: a reader that went away shows up here at the latest
+        return code
+    except BrokenPipeError:
+        # The reader of our output stopped (`newsmon sql ... | head`): not an error worth a word. Python
+        # would report it again when it flushes stdout at exit, so point stdout at /dev/null first
+        # (Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return PIPE_CLOSED
+    except Exception as exc:
+        code = _exit_code(exc)
+        if code is None:
+            raise  # a bug: the traceback is what we need to fix it
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
         print(f"newsmon: {exc}", file=sys.stderr)
-        return 3
-    except (OSError, ValueError, duckdb.Error) as exc:  # a bad path, file or query: the user's to fix
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return 2
+        return code
+
+
+def _exit_code(exc: Exception) -> int | None:
+    """The exit code of an error that is the user's to fix, None for any other."""
+    if isinstance(exc, UserError):
+        return BAD_INPUT
+    database = sys.modules.get("storage.database")  # its errors can only come from it once it is loaded
+    if database is not None and isinstance(exc, database.DatabaseLocked):
+        return LOCKED
+    if database is not None and isinstance(exc, database.NoDatabase):
+        return BAD_INPUT
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
-    from storage import DB_ENV
-
-    db_help = f"DuckDB file (default: ${DB_ENV} or ./news.duckdb)"
+    db_help = f"DuckDB file (default: ${env.DB} or ./news.duckdb)"
     parser = argparse.ArgumentParser(prog="newsmon", description="Monitor the news: clean, store and compare articles.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    # -v on every command: the traceback of an error as well as its one-line message
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-v", "--verbose", action="store_true", help="on an error, show its traceback too")
+    logs = argparse.ArgumentParser(add_help=False)
+    logs.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs (and an error's traceback)")
 
-    backfill = commands.add_parser("backfill", help="store every article file under the given paths")
+    backfill = commands.add_parser("backfill", parents=[logs], help="store every article file under the given paths")
     backfill.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     backfill.add_argument("--db", help=db_help)
-    backfill.add_argument("--batch-size", type=int, default=100, help="files per Prefect task (default 100)")
+    backfill.add_argument("--batch-size", type=_positive_int, default=100, help="files per Prefect task (default 100)")
     backfill.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
-    backfill.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     backfill.set_defaults(run=_backfill)
 
-    poll = commands.add_parser("poll", help="poll RSS/Atom feeds once now and store what is new")
+    poll = commands.add_parser("poll", parents=[logs], help="poll RSS/Atom feeds once now and store what is new")
     poll.add_argument("--feeds", help="feeds file (default: $NEWSMON_FEEDS or ./feeds.toml; see feeds.example.toml)")
     poll.add_argument("--feed", action="append", metavar="URL", help="a feed URL to poll (repeatable; with or without --feeds)")
+    poll.add_argument(
+        "--trusted", action="store_true",
+        help="allow the --feed URLs to be on loopback or the local network (feeds-file entries: trusted = true)",
+    )
     poll.add_argument("--db", help=db_help)
     poll.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
-    poll.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     poll.set_defaults(run=_poll)
 
     serve = commands.add_parser(
-        "serve", help="run the poll-feeds schedule (every 15 min) and the backfill-folder deployment in this process"
+        "serve", parents=[quiet], help="run the poll-feeds schedule (every 15 min) and the backfill-folder deployment in this process"
     )
-    serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: ./feeds.toml)")
+    serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: $NEWSMON_FEEDS or ./feeds.toml)")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--cron", default="*/15 * * * *", help="poll schedule (default: every 15 minutes)")
     serve.set_defaults(run=_serve)
 
-    clean = commands.add_parser("clean", help="show what the pipeline makes of one file, without a database")
+    clean = commands.add_parser("clean", parents=[quiet], help="show what the pipeline makes of one file, without a database")
     clean.add_argument("file")
     shape = clean.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="one JSON object")
     shape.add_argument("--explain", action="store_true", help="every input line with keep/drop and the rule")
     clean.set_defaults(run=_clean)
 
-    figures = commands.add_parser("figures", help="the figures the pipeline reads from one file, without a database")
+    figures = commands.add_parser("figures", parents=[quiet], help="the figures the pipeline reads from one file, without a database")
     figures.add_argument("file")
     figures.add_argument("--json", action="store_true", help="a JSON array, one object per figure")
     figures.set_defaults(run=_figures)
 
-    alerts = commands.add_parser("alerts", help="list the alerts raised so far, newest first")
+    alerts = commands.add_parser("alerts", parents=[quiet], help="list the alerts raised so far, newest first")
     alerts.add_argument("--db", help=db_help)
     alerts.add_argument("--since", type=_date_arg, help="only alerts raised on or after this date (YYYY-MM-DD)")
     alerts.add_argument("--json", action="store_true", help="a JSON array, one object per alert")
     alerts.set_defaults(run=_alerts)
 
-    sql = commands.add_parser("sql", help="run a query on a read-only connection")
+    sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
     sql.add_argument("query")
     sql.add_argument("--db", help=db_help)
-    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument(
+        "--format", choices=("table", "csv", "json"),
+        help="default: table on a terminal, csv when the output goes to a pipe or file",
+    )
     sql.set_defaults(run=_sql)
     return parser
 
 
 def _backfill(args: argparse.Namespace) -> int:
     started = time.monotonic()
+    missing = _missing_paths(args.paths)
+    db, lock_timeout = _database(args)
     apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from storage import default_db_path
-
     from .backfill import backfill
 
-    summary = backfill(paths=args.paths, db=args.db or default_db_path(), batch_size=args.batch_size, lock_timeout=args.lock_timeout)
+    # the missing paths go along too: the run records them in skipped_inputs
+    summary = backfill(paths=args.paths, db=db, batch_size=args.batch_size, lock_timeout=lock_timeout)
     print(_summary_text(summary, time.monotonic() - started))
-    return 0
+    return PARTLY if missing else OK
+
+
+def _missing_paths(paths: list[str]) -> list[str]:
+    """The given paths that do not exist, each said on stderr; none existing at all is a UserError."""
+    missing = [p for p in paths if not Path(p).expanduser().exists()]
+    if missing and len(missing) == len(paths):
+        raise UserError(f"no such file or folder: {', '.join(missing)} (check the path{'s' * (len(missing) > 1)})")
+    for path in missing:
+        print(f"newsmon: no such file or folder: {path} (skipped; reading the others)", file=sys.stderr)
+    return missing
+
+
+def _database(args: argparse.Namespace) -> tuple[str, float | None]:
+    """The database and lock timeout a writing command uses, checked now: the file can be opened for
+    writing (created and migrated if new) within the lock timeout. DatabaseLocked (exit 3) otherwise."""
+    from storage import DEFAULT_DB, write_connection
+
+    db = args.db or args.settings.db or DEFAULT_DB
+    lock_timeout = args.lock_timeout if args.lock_timeout is not None else args.settings.lock_timeout
+    if Path(db).is_dir():
+        raise UserError(f"the database {db} is a folder: give a file, e.g. --db {Path(db) / 'news.duckdb'}")
+    import duckdb
+
+    try:
+        with write_connection(db, lock_timeout):
+            pass
+    except duckdb.IOException as exc:  # no such folder, no permission, not a DuckDB file
+        raise UserError(f"cannot open the database {db}: {exc}") from exc
+    return db, lock_timeout
 
 
 def _poll(args: argparse.Namespace) -> int:
     started = time.monotonic()
+    if args.trusted and not args.feed:
+        raise UserError("--trusted applies to --feed URLs; in a feeds file, set trusted = true on the feed")
+    feeds_file = _check_feeds(args.feeds, args.feed, args.settings)
+    db, lock_timeout = _database(args)
     apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from storage import default_db_path
-
     from .feeds import poll_feeds
 
     summary = poll_feeds(
-        feeds_file=args.feeds, feed_urls=args.feed, db=args.db or default_db_path(), respect_schedule=False,
-        lock_timeout=args.lock_timeout,
+        feeds_file=feeds_file, feed_urls=args.feed, db=db, respect_schedule=False, lock_timeout=lock_timeout,
+        trust_feed_urls=args.trusted,
     )
     c = summary.counts
     lines = [
@@ -128,18 +198,59 @@ def _poll(args: argparse.Namespace) -> int:
     lines += [f"    {alert['explanation']}" for alert in summary.alerts[:5]]
     lines.append(f"Database: {Path(summary.db).resolve()}  (feed state: SELECT * FROM feed_status)")
     print("\n".join(lines))
-    return 0
+    if summary.failed:
+        print(f"newsmon: {len(summary.failed)} of {summary.feeds_polled} feeds failed (listed above)", file=sys.stderr)
+        return PARTLY
+    return OK
+
+
+def _check_feeds(feeds_file: str | None, feed_urls: list[str] | None, settings: env.Settings) -> str | None:
+    """The feeds file a poll reads (None: only --feed URLs), loaded once now so a mistake in it stops the
+    command before Prefect starts; the --feed URLs must be http(s)."""
+    from .feedlist import DEFAULT_FEEDS, load_feeds
+
+    for url in feed_urls or []:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UserError(f"--feed {url}: not an http(s) URL")
+    if feeds_file is None and feed_urls:
+        return None
+    feeds_file = feeds_file or settings.feeds or DEFAULT_FEEDS
+    load_feeds(feeds_file)
+    return feeds_file
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .feedlist import DEFAULT_FEEDS
+
+    feeds_file = args.feeds or args.settings.feeds or DEFAULT_FEEDS
+    if Path(feeds_file).exists():
+        _check_feeds(feeds_file, None, args.settings)
+    else:
+        # Each scheduled poll reads the file anew, so it may be written after serve starts (and the
+        # backfill-folder deployment needs none): a warning, not a stop.
+        print(f"newsmon: no feeds file at {feeds_file} yet: scheduled polls fail until it exists "
+              "(copy feeds.example.toml to start one)", file=sys.stderr)
+    from storage import DEFAULT_DB
+
+    db = args.db or args.settings.db or DEFAULT_DB
+    if Path(db).is_dir():
+        raise UserError(f"the database {db} is a folder: give a file, e.g. --db {Path(db) / 'news.duckdb'}")
     apply_prefect_defaults()
-    from storage import default_db_path
-
     from .deployments import serve_deployments
-    from .feedlist import default_feeds_path
 
-    serve_deployments(db=args.db or default_db_path(), feeds_file=args.feeds or default_feeds_path(), cron=args.cron)
-    return 0
+    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron)
+    return OK
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {text}")
+    return number
 
 
 def _summary_text(summary, wall_seconds: float) -> str:
@@ -187,14 +298,15 @@ def _program() -> str:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from extractors import clean_document, decode_bytes
+    from extractors import UnreadableInput, clean_document, decode_bytes
 
-    from .inputs import SUPPORTED_SUFFIXES
-
-    path = Path(args.file)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ValueError(f"{path}: unsupported file type '{path.suffix}' (reads {', '.join(SUPPORTED_SUFFIXES)})")
-    decoded = decode_bytes(path.read_bytes())
+    path = _article_file(args.file, "clean")
+    try:
+        decoded = decode_bytes(path.read_bytes())
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnreadableInput as exc:
+        raise UserError(f"{path}: {exc}") from exc
     article = clean_document(decoded.text, path.suffix)
     if args.json:
         data = article.to_json()
@@ -219,18 +331,15 @@ def _clean(args: argparse.Namespace) -> int:
 def _figures(args: argparse.Namespace) -> int:
     from storage import SkippedInput
 
-    from .inputs import SUPPORTED_SUFFIXES, read_article
+    from .inputs import read_article
 
-    path = Path(args.file)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ValueError(f"{path}: unsupported file type '{path.suffix}' (reads {', '.join(SUPPORTED_SUFFIXES)})")
+    path = _article_file(args.file, "figures")
     row = read_article(str(path))
     if isinstance(row, SkippedInput):
-        raise ValueError(f"{path}: {row.reason}")
+        raise UserError(f"{path}: {row.reason}")
     if args.json:
         print(json.dumps([f.to_json() for f in row.figures], ensure_ascii=False, indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
 
     table = Table("figure", "value", "interval", "measure", "rate", "part of", "source", "date", title=str(path))
@@ -240,9 +349,34 @@ def _figures(args: argparse.Namespace) -> int:
             f.text, _number(f.value) + (" (vague)" if f.vague else ""), interval,
             f.measure or "-", f.rate or "-", f.part_of or "-", f.attribution or "-", f.date_hint or "-",
         )
-    Console().print(table)
+    _console().print(table)
     print(f"{len(row.figures)} figures")
     return 0
+
+
+def _article_file(name: str, command: str) -> Path:
+    """The one article file `clean` and `figures` read: it exists, is a file, and of a type newsmon reads."""
+    from .inputs import SUPPORTED_SUFFIXES
+
+    path = Path(name)
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: 'newsmon {command}' reads one file (to store a whole folder: newsmon backfill {path})")
+    if not path.exists():
+        raise UserError(f"no such file: {path}")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UserError(f"{path}: unsupported file type '{path.suffix}' (reads {', '.join(SUPPORTED_SUFFIXES)})")
+    return path
+
+
+def _console():
+    """rich's console for tables: as wide as the terminal, or, into a pipe or file, as wide as the table
+    needs (rich would otherwise cut every line at 80 characters)."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=_UNLIMITED)
+
+
+_UNLIMITED = 1_000_000
 
 
 def _number(x: float) -> str:
@@ -262,10 +396,10 @@ _ALERT_SIDE = ("value", "low", "high", "text", "sentence", "source", "published"
 
 
 def _alerts(args: argparse.Namespace) -> int:
-    from storage import default_db_path, read_connection
+    from storage import DEFAULT_DB, read_connection
     from storage.claims import alert_details
 
-    with read_connection(args.db or default_db_path()) as con:
+    with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
         alerts = alert_details(con, since=args.since)
     if args.json:
         shaped = [
@@ -286,23 +420,28 @@ def _alerts(args: argparse.Namespace) -> int:
 
 
 def _sql(args: argparse.Namespace) -> int:
-    from storage import default_db_path, run_query
+    import duckdb
 
-    columns, rows = run_query(args.db or default_db_path(), args.query)
-    if args.format == "json":
+    from storage import DEFAULT_DB, run_query
+
+    try:
+        columns, rows = run_query(args.db or args.settings.db or DEFAULT_DB, args.query)
+    except duckdb.Error as exc:  # the query (or the file) is the user's to fix
+        raise UserError(str(exc)) from exc
+    form = args.format or ("table" if sys.stdout.isatty() else "csv")
+    if form == "json":
         print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=2))
-    elif args.format == "csv":
+    elif form == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        from rich.console import Console
         from rich.table import Table
 
         table = Table(*columns)
         for row in rows:
             table.add_row(*("NULL" if v is None else str(v) for v in row))
-        Console().print(table)
+        _console().print(table)
     return 0
 
 

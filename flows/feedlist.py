@@ -7,13 +7,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
+
 FEEDS_ENV = "NEWSMON_FEEDS"
 DEFAULT_FEEDS = "feeds.toml"
 DEFAULT_INTERVAL_MINUTES = 15
 _KEYS = {"name", "url", "outlet", "language", "interval_minutes", "fetch", "trusted"}
 
 
-class FeedsFileError(ValueError):
+class FeedsFileError(UserError):
     """The feeds file cannot be used; the message says where and why."""
 
 
@@ -39,6 +41,10 @@ def load_feeds(path: str | Path) -> list[Feed]:
         data = tomllib.loads(file.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise FeedsFileError(f"no feeds file at {file} (copy feeds.example.toml to start one)") from exc
+    except IsADirectoryError as exc:
+        raise FeedsFileError(f"the feeds file {file} is a folder: name a TOML file (see feeds.example.toml)") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedsFileError(f"cannot read the feeds file {file}: {getattr(exc, 'strerror', None) or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise FeedsFileError(f"{file}: {exc}") from exc
     feeds = []

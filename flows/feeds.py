@@ -233,16 +233,18 @@ def poll_feeds(
     db: str | None = None,
     respect_schedule: bool = True,
     lock_timeout: float | None = None,
+    trust_feed_urls: bool = False,
 ) -> PollSummary:
     """Poll the feeds of `feeds_file` (and any `feed_urls`) once and store what is new.
 
     A scheduled run polls only feeds that are due (their interval passed, failures back off);
-    `respect_schedule=False` polls all of them now."""
+    `respect_schedule=False` polls all of them now. `trust_feed_urls` lets the `feed_urls` (not the
+    file's feeds, which say so themselves) use loopback and local-network addresses."""
     logger = get_run_logger()
     started = time.monotonic()
     db = db or default_db_path()
     feeds = load_feeds(feeds_file or default_feeds_path()) if feeds_file or not feed_urls else []
-    feeds += [Feed(url=u, name=u) for u in feed_urls or [] if u not in {f.url for f in feeds}]
+    feeds += [Feed(url=u, name=u, trusted=trust_feed_urls) for u in feed_urls or [] if u not in {f.url for f in feeds}]
     run_id = flow_run.get_id() or str(uuid.uuid4())
     summary = PollSummary(run_id, db)
     with write_connection(db, lock_timeout) as con:

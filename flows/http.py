@@ -67,7 +67,7 @@ def check_url(url: str, trusted: bool = False) -> None:
         mapped = getattr(address, "ipv4_mapped", None)
         address = mapped or address
         if not address.is_global or address.is_multicast:
-            raise FetchRefused(f"{parts.hostname} resolves to {address}, a non-public address (mark the feed trusted to allow)")
+            raise FetchRefused(f"{parts.hostname} resolves to {address}, a non-public address (to allow it: trusted = true in the feeds file, or --trusted with --feed)")
 
 
 def fetch(

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,19 @@ class ReadBatch:
         self.rows, self.skipped = [], []
 
 
+# In a worker process: where read_files reports each file it is done with (a queue the flow's process
+# drains into its progress bar); None when nobody is watching.
+_report_progress: Callable[[int], None] | None = None
+
+
+def start_worker(parent: int, progress=None) -> None:
+    """Worker-process initializer: watch the parent (`watch_parent`) and, given a queue (a
+    multiprocessing SimpleQueue), put 1 on it for every file read."""
+    global _report_progress
+    watch_parent(parent)
+    _report_progress = progress.put if progress is not None else None
+
+
 def watch_parent(parent: int) -> None:
     """Worker-process initializer: exit when the flow's process is gone. A flow killed with kill -9
     cannot tell its pool to stop, and the workers would wait for work forever."""
@@ -88,12 +102,18 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def read_files(paths: list[str], stored_hashes: dict[str, frozenset[str]]) -> ReadBatch:
+def read_files(
+    paths: list[str], stored_hashes: dict[str, frozenset[str]], progress: Callable[[int], None] | None = None
+) -> ReadBatch:
     """Read and process a batch of files: the CPU-bound part of a backfill, run in worker processes
-    (this module imports no Prefect, so a worker starts quickly)."""
+    (this module imports no Prefect, so a worker starts quickly). `progress(1)` after each file;
+    in a worker started by `start_worker` with a queue, that queue is told."""
     batch = ReadBatch()
+    report = progress or _report_progress
     for path in paths:
         result = read_article(path, stored_hashes.get(path, frozenset()))
+        if report is not None:
+            report(1)
         if result is None:
             batch.unchanged += 1
         elif isinstance(result, SkippedInput):

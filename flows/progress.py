@@ -8,10 +8,11 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """Yield `advance(n)`; draws a bar only when stderr is a terminal."""
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """Yield `advance(n)` (safe to call from any thread) when stderr is a terminal and there is
+    something to count, else None: no bar, and nothing to report to."""
     if not sys.stderr.isatty() or total == 0:
-        yield lambda n: None
+        yield None
         return
     from rich.progress import (
         BarColumn,

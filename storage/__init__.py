@@ -15,6 +15,7 @@ _HOMES = {
     "LOCK_TIMEOUT_ENV": "database",
     "STORAGE_COMPATIBILITY": "database",
     "DatabaseLocked": "database",
+    "NoDatabase": "database",
     "default_db_path": "database",
     "default_lock_timeout": "database",
     "read_connection": "database",

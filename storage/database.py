@@ -37,6 +37,10 @@ class DatabaseLocked(RuntimeError):
     """Another process kept the file locked for longer than we were willing to wait."""
 
 
+class NoDatabase(FileNotFoundError):
+    """A read of a database file that does not exist (yet)."""
+
+
 def default_db_path() -> str:
     return os.environ.get(DB_ENV) or DEFAULT_DB
 
@@ -60,7 +64,7 @@ def write_connection(path: str | Path, lock_timeout: float | None = None) -> Ite
 def read_connection(path: str | Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for queries; the file must exist."""
     if not Path(path).exists():
-        raise FileNotFoundError(f"no database at {path}: run 'newsmon backfill PATH --db {path}' first")
+        raise NoDatabase(f"no database at {path}: run 'newsmon backfill PATH --db {path}' first")
     con = _open(path, read_only=True, lock_timeout=lock_timeout)
     try:
         yield con
@@ -90,9 +94,9 @@ def _open(path: str | Path, read_only: bool, lock_timeout: float | None) -> duck
                 raise
             if time.monotonic() + delay > deadline:
                 raise DatabaseLocked(
-                    f"{path} is locked by another process and stayed locked for {timeout:.0f} s "
+                    f"{path} is locked by another process and stayed locked for {timeout:g} s "
                     f"({_holder(str(exc))}). Stop that process or wait for it to finish, then run again; "
-                    f"set {LOCK_TIMEOUT_ENV} to wait longer."
+                    f"set {LOCK_TIMEOUT_ENV} (or --lock-timeout) to wait longer."
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)

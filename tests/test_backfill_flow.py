@@ -163,3 +163,15 @@ def test_a_killed_run_leaves_whole_batches_and_a_rerun_completes(tmp_path):
     summary = backfill([str(folder)], db=str(db), batch_size=40)
     assert (summary.counts.unchanged, summary.counts.stored) == (stored, 400 - stored)
     assert query(str(db), "SELECT count(DISTINCT source), count(*) FROM articles") == [(400, 400)]
+
+
+def test_backfill_workers_report_progress_per_article(seeds):
+    from flows.backfill import _read_ahead
+
+    files = sorted(str(p) for p in seeds.glob("*.txt"))
+    assert len(files) >= 4
+    batches = [files[:2], files[2:]]  # two batches: read by worker processes
+    counts: list[int] = []
+    read = [paths for paths, _ in _read_ahead(batches, {}, counts.append)]
+    assert read == batches
+    assert counts == [1] * len(files)  # one report per file, not one per batch
