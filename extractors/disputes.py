@@ -87,7 +87,10 @@ def group_into_disputes(
         for claim in sorted(named, key=order):
             latest[claim.voice] = claim
         sources = (new, *sorted(latest.values(), key=order, reverse=True))
-        alerts.append(DisputeAlert(dispute, severity, _explain(dispute.key, sources, severity), new, previous, not before, sources))
+        # Two claims: the verdict says why they conflict ("same source, the total went down").
+        explanation = next(v.explanation for v, p in conflicts if p is previous) if len(sources) == 2 else _explain(
+            dispute.key, sources, severity)
+        alerts.append(DisputeAlert(dispute, severity, explanation, new, previous, not before, sources))
     return alerts
 
 

@@ -414,7 +414,11 @@ def _alerts(args: argparse.Namespace) -> int:
         return 0
     for a in alerts:
         print(f"[{a['severity']}] {a['explanation']}")
-        print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
+        if not a["sources"]:  # a revision: two claims
+            print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
+        for s in a["sources"]:
+            copies = f" (+{s['copies'] - 1} copies)" if s["copies"] > 1 else ""
+            print(f"    {s['source']:<22} {_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
     print(f"{len(alerts)} alerts")
     return 0
 

@@ -27,8 +27,9 @@ FEEDS = "NEWSMON_FEEDS"
 BOILERPLATE = "NEWSMON_BOILERPLATE"
 FIGURES = "NEWSMON_FIGURES"
 WATCHLIST = "NEWSMON_WATCHLIST"
+CLAIM_WINDOW = "NEWSMON_CLAIM_WINDOW_DAYS"
 VARIABLES = (DB, LOCK_TIMEOUT, WORKERS, HTTP_TIMEOUT, STORY_THRESHOLD, ALERT_REVISIONS, WEBHOOKS, FEEDS,
-             BOILERPLATE, FIGURES, WATCHLIST)
+             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW)
 
 # The spellings flows/alerts.py reads as on; anything else but these and the off ones is a mistake.
 _ON = ("1", "true", "yes")
@@ -54,6 +55,7 @@ class Settings:
     boilerplate: tuple[str, ...]
     figures: tuple[str, ...]
     watchlist: str | None
+    claim_window_days: int | None
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -75,6 +77,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         boilerplate=_toml_files(BOILERPLATE, value(BOILERPLATE)),
         figures=_toml_files(FIGURES, value(FIGURES)),
         watchlist=(_toml_files(WATCHLIST, value(WATCHLIST), several=False) or (None,))[0],
+        claim_window_days=_number(CLAIM_WINDOW, value(CLAIM_WINDOW), int, "days", low=0, example="7"),
     )
 
 

@@ -30,7 +30,7 @@ def test_three_sources_that_disagree_raise_one_alert_naming_all_of_them():
     (dispute,) = disputes.values()
     assert set(dispute.members) == {"actor:police", "actor:red_cross", "actor:ministry"}
     # the ministry's 90 lay inside the range already disputed (40 .. 200 and more): it joined, silently
-    assert "2 sources disagree" in alerts[0].explanation
+    assert alerts[0].explanation.startswith("contradiction: kenya/killed/-/total — ") and len(alerts[0].sources) == 2
 
 
 def join(new, disputes):

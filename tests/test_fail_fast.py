@@ -126,6 +126,8 @@ BAD_ENV = [
     ("NEWSMON_BOILERPLATE", "/no/such/rules.toml"),
     ("NEWSMON_FIGURES", "/no/such/figures.toml"),
     ("NEWSMON_WATCHLIST", "/no/such/watchlist.toml"),
+    ("NEWSMON_CLAIM_WINDOW_DAYS", "a week"),
+    ("NEWSMON_CLAIM_WINDOW_DAYS", "-3"),
 ]
 
 
@@ -150,7 +152,9 @@ def test_settings_read_good_values():
         "NEWSMON_LOCK_TIMEOUT": "0.5", "NEWSMON_WORKERS": " 3 ", "NEWSMON_HTTP_TIMEOUT": "2",
         "NEWSMON_STORY_THRESHOLD": "1", "NEWSMON_ALERT_REVISIONS": "yes",
         "NEWSMON_WEBHOOKS": "https://a.example.com/x, http://127.0.0.1:9/y", "NEWSMON_DB": "news.duckdb",
+        "NEWSMON_CLAIM_WINDOW_DAYS": "14",
     })
+    assert settings.claim_window_days == 14
     assert (settings.lock_timeout, settings.workers, settings.http_timeout, settings.story_threshold) == (0.5, 3, 2.0, 1.0)
     assert settings.alert_revisions and settings.webhooks == ("https://a.example.com/x", "http://127.0.0.1:9/y")
     unset = load_settings({})
