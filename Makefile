@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures bench-claims bench-dedupe bench-clean bench-feeds bench bench-quick
+.PHONY: demo test install clean-demo bench-figures bench-claims bench-claims-real bench-dedupe bench-clean bench-feeds bench bench-quick
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ bench-figures: $(STAMP)
 ## bench-claims: time to compare 10,000 new claims with 1,000,000 stored ones (synthetic, fixed seed)
 bench-claims: $(STAMP)
 	$(BIN)/python bench/claims.py
+
+## bench-claims-real: figures and contradiction alerts on the real news excerpts of ../shared/eval/claims_dev
+bench-claims-real: $(STAMP)
+	cd ../shared/eval && $(CURDIR)/$(BIN)/python evaluate_claims.py $(CURDIR)/$(BIN)/newsmon
 
 ## bench-dedupe: near-duplicate precision/recall against exact all-pairs Jaccard, and lookup cost at scale
 bench-dedupe: $(STAMP)
