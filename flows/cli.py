@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     poll.set_defaults(run=_poll)
 
     serve = commands.add_parser(
-        "serve", help="run the poll-feeds schedule (every 15 min) and the backfill-folder deployment in this process"
+        "serve", help="register and run the deployments poll-feeds-serve (every 15 min) and backfill-folder-serve "
+        "in this process"
     )
     serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: ./feeds.toml)")
     serve.add_argument("--db", help=db_help)
