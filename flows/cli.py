@@ -90,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     poll.set_defaults(run=_poll)
 
     serve = commands.add_parser(
-        "serve", parents=[quiet], help="run the poll-feeds schedule (every 15 min) and the backfill-folder deployment in this process"
+        "serve", parents=[quiet], help="register and run the deployments poll-feeds-serve (every 15 min) and "
+        "backfill-folder-serve in this process"
     )
     serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: $NEWSMON_FEEDS or ./feeds.toml)")
     serve.add_argument("--db", help=db_help)

@@ -1,26 +1,33 @@
-"""The two deployments, defined once for `newsmon serve`; prefect.yaml declares the same for workers."""
+"""The two deployments `newsmon serve` runs; prefect.yaml declares the same two flows for workers.
+
+Served deployments have their own names (`poll-feeds-serve`, `backfill-folder-serve`). A Prefect deployment is
+identified by flow and name, so registering a served deployment under a name `prefect deploy` already used
+updates that deployment instead of adding one: it keeps the work pool and loses the pull step, and its runs then
+fail in the worker and in serve alike (no code location). With distinct names both sets live on one server."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 POLL_CRON = "*/15 * * * *"
+SERVED_POLL = "poll-feeds-serve"
+SERVED_BACKFILL = "backfill-folder-serve"
 
 
 def deployments(db: str, feeds_file: str, cron: str = POLL_CRON) -> list:
-    """poll-feeds on a cron schedule, and backfill-folder without one (runs are given `paths`)."""
+    """poll-feeds-serve on a cron schedule, and backfill-folder-serve without one (runs are given `paths`)."""
     from .backfill import backfill
     from .feeds import poll_feeds
 
     db, feeds_file = str(Path(db).resolve()), str(Path(feeds_file).resolve())  # serve may run from elsewhere
     return [
         poll_feeds.to_deployment(
-            name="poll-feeds", cron=cron, parameters={"feeds_file": feeds_file, "db": db},
-            description="Poll the feeds that are due and store new articles.",
+            name=SERVED_POLL, cron=cron, parameters={"feeds_file": feeds_file, "db": db},
+            description="Poll the feeds that are due and store new articles (run by `newsmon serve`).",
         ),
         backfill.to_deployment(
-            name="backfill-folder", parameters={"db": db},
-            description="Store every article file under the given paths (parameter `paths`).",
+            name=SERVED_BACKFILL, parameters={"db": db},
+            description="Store every article file under the given paths (parameter `paths`; run by `newsmon serve`).",
         ),
     ]
 

@@ -1,27 +1,33 @@
-"""prefect.yaml for real: a `prefect server start` on a free loopback port, `prefect deploy --all`, and the
-poll-feeds deployment run by a process worker against the loopback feed server. Slow (~1 min): skip it
-locally with `-m "not deployment"`; CI runs it."""
+"""Scheduled polling for real: a `prefect server start` on a free loopback port, `newsmon serve`,
+`prefect deploy --all` with this checkout's prefect.yaml and a process worker, all against the loopback feed
+server. Each test waits for flow runs the server's scheduler (or `prefect deployment run`) created and then
+reads the DuckDB file. Slow (about 1 min a test): skip them locally with `-m "not deployment"`; CI runs them."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, SAMPLES
 from feedserver import FeedServer, rss
 
-from storage import DatabaseLocked, read_connection
+from storage import read_connection
 
 pytestmark = pytest.mark.deployment
-PREFECT = str(Path(sys.executable).parent / "prefect")
+BIN = Path(sys.executable).parent
+PREFECT = str(BIN / "prefect")
+NEWSMON = str(BIN / "newsmon")
+EVERY_MINUTE = "* * * * *"
+# a run every minute: the first one is due at the next full minute, then the runner or worker polls (10 s)
+SCHEDULED_RUN_DEADLINE = 150
 
 
 def free_port() -> int:
@@ -30,8 +36,59 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def tail(path: Path, chars: int = 3000) -> str:
+    return f"--- {path.name} (last {chars} characters) ---\n{path.read_text(errors='replace')[-chars:] if path.exists() else '(missing)'}"
+
+
+class Processes:
+    """Long-running processes of one test (server, serve, worker), each in its own process group and log file;
+    `stop()` ends every group, so flow-run subprocesses they started go too."""
+
+    def __init__(self, logs: Path):
+        self.logs = logs
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, args: list[str], env: dict, cwd: Path) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "w")
+        self.running[name] = subprocess.Popen(args, env=env, cwd=cwd, stdout=log, stderr=log, start_new_session=True)
+        log.close()  # the child has its own copy
+        return self.running[name]
+
+    def logs_tail(self) -> str:
+        return "\n".join(tail(self.logs / f"{name}.log") for name in self.running)
+
+    def check_alive(self, what: str) -> None:
+        for name, process in self.running.items():
+            if process.poll() is not None:
+                pytest.fail(f"{name} exited with {process.returncode} while waiting for {what}\n{self.logs_tail()}")
+
+    def stop(self) -> None:
+        for process in reversed(list(self.running.values())):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.running.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # anything the group left behind
+            except ProcessLookupError:
+                pass
+            process.wait(10)
+
+
 @pytest.fixture
-def prefect_api(tmp_path):
+def processes(tmp_path):
+    running = Processes(tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def prefect_api(tmp_path, processes):
     """A real Prefect server with its own PREFECT_HOME; yields the environment that talks to it."""
     port = free_port()
     env = {
@@ -43,26 +100,19 @@ def prefect_api(tmp_path):
         "PREFECT_UI_ENABLED": "false",
         "PREFECT_CLI_PROMPT": "false",
     }
-    log = open(tmp_path / "server.log", "w")
-    server = subprocess.Popen(
-        [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"prefect server did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield env
-    finally:
-        server.terminate()
-        server.wait(30)
-        log.close()
+    processes.start("server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        processes.check_alive("the server to answer /api/health")
+        if time.monotonic() > deadline:
+            pytest.fail(f"prefect server did not answer within 120 s\n{processes.logs_tail()}")
+        time.sleep(0.5)
+    return env
 
 
 def prefect(env, *args, timeout=180) -> str:
@@ -71,56 +121,190 @@ def prefect(env, *args, timeout=180) -> str:
     return done.stdout
 
 
-def test_poll_feeds_deployment_runs_through_a_process_worker(tmp_path, prefect_api, shared):
-    pages = sorted((shared / "eval" / "html").glob("*.html"))[:3]
-    with FeedServer(pages[0].parent) as server:
-        server.feed("/rss.xml", rss([{"title": p.stem, "link": f"{server.url}/page/{p.name}"} for p in pages]), etag='"1"')
-        feeds = tmp_path / "feeds.toml"
-        feeds.write_text(f'[[feed]]\nname = "loopback"\nurl = "{server.url}/rss.xml"\ntrusted = true\n', "utf-8")
-        db = tmp_path / "deployed.duckdb"
+def api(env, method: str, path: str, **kwargs):
+    response = httpx.request(method, env["PREFECT_API_URL"] + path, timeout=15, **kwargs)
+    response.raise_for_status()
+    return response.json() if response.content else None
 
+
+def deployment(env, full_name: str) -> dict | None:
+    """The deployment `flow/name`, or None while it is not registered."""
+    try:
+        return api(env, "GET", f"/deployments/name/{full_name}")
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 404:
+            return None
+        raise
+
+
+def flow_runs(env, deployment_id: str) -> list[dict]:
+    body = {"flow_runs": {"deployment_id": {"any_": [deployment_id]}}, "sort": "EXPECTED_START_TIME_ASC", "limit": 100}
+    return api(env, "POST", "/flow_runs/filter", json=body)
+
+
+def _describe(runs: list[dict]) -> str:
+    return "; ".join(
+        f"{r['name']} auto_scheduled={r['auto_scheduled']} state={r['state_type']} expected={r['expected_start_time']}"
+        for r in runs
+    ) or "no flow runs at all"
+
+
+def wait_until(what: str, check, seconds: float, processes: Processes, describe=lambda: ""):
+    """Poll `check()` until it returns something truthy; fail after `seconds` with the logs and `describe()`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result:
+            return result
+        processes.check_alive(what)
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within {seconds:.0f} s; {describe()}\n{processes.logs_tail()}")
+        time.sleep(2)
+
+
+def wait_for_deployment(env, full_name: str, processes: Processes) -> dict:
+    return wait_until(f"deployment {full_name}", lambda: deployment(env, full_name), 120, processes)
+
+
+def wait_for_scheduled_run(env, deployment_id: str, processes: Processes) -> dict:
+    """The first flow run the server's scheduler created for the deployment, once it is Completed."""
+    def completed():
+        runs = [r for r in flow_runs(env, deployment_id) if r["auto_scheduled"]]
+        failed = [r for r in runs if r["state_type"] in ("FAILED", "CRASHED")]
+        if failed:
+            pytest.fail(f"a scheduled run failed: {_describe(failed)}\n{processes.logs_tail()}")
+        return next((r for r in runs if r["state_type"] == "COMPLETED"), None)
+
+    return wait_until("completed scheduled (auto_scheduled) flow run", completed, SCHEDULED_RUN_DEADLINE, processes,
+                      lambda: f"runs of the deployment: {_describe(flow_runs(env, deployment_id))}")
+
+
+def trigger(env, full_name: str, params: dict) -> str:
+    """`prefect deployment run`; returns the new flow run's id."""
+    out = prefect(env, "deployment", "run", full_name, "--params", json.dumps(params))
+    return next(line.split("UUID:")[1].strip() for line in out.splitlines() if "UUID:" in line)
+
+
+def wait_for_completed(env, run_ids: dict[str, str], processes: Processes, seconds: float = 240) -> None:
+    """Every run of {label: flow run id} reaches Completed; a Failed or Crashed one fails the test at once."""
+    def states():
+        return {label: api(env, "GET", f"/flow_runs/{run_id}")["state_type"] for label, run_id in run_ids.items()}
+
+    def done():
+        now = states()
+        broken = {label: state for label, state in now.items() if state in ("FAILED", "CRASHED", "CANCELLED")}
+        if broken:
+            pytest.fail(f"flow runs ended badly: {broken} (all: {now})\n{processes.logs_tail()}")
+        return all(state == "COMPLETED" for state in now.values())
+
+    wait_until("completed triggered runs", done, seconds, processes, lambda: f"states: {states()}")
+
+
+def loopback_feed(tmp_path, shared, server: FeedServer, count: int = 3) -> tuple[Path, list[str]]:
+    """A feeds file with one trusted loopback feed of `count` eval pages; returns it and the page URLs."""
+    pages = sorted((shared / "eval" / "html").glob("*.html"))[:count]
+    urls = [f"{server.url}/page/{p.name}" for p in pages]
+    server.feed("/rss.xml", rss([{"title": p.stem, "link": url} for p, url in zip(pages, urls)]), etag='"1"')
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nname = "loopback"\nurl = "{server.url}/rss.xml"\ntrusted = true\n', "utf-8")
+    return feeds, urls
+
+
+def rows(db: Path, query: str, *params) -> list[tuple]:
+    with read_connection(db, lock_timeout=30) as con:
+        return con.execute(query, list(params)).fetchall()
+
+
+def assert_poll_stored(db: Path, run: dict, urls: list[str]) -> None:
+    """The flow run's articles are in the file, under its id, and its ingest run completed."""
+    assert rows(db, "SELECT flow, status FROM ingest_runs WHERE id = ?", run["id"]) == [("poll_feeds", "completed")]
+    stored = rows(db, "SELECT source FROM articles WHERE run_id = ? ORDER BY source", run["id"])
+    assert [s for (s,) in stored] == sorted(urls)
+
+
+def test_newsmon_serve_creates_and_runs_scheduled_polls(tmp_path, prefect_api, processes, shared):
+    """No trigger: the server's scheduler creates the run from serve's cron, serve executes it, the feed's
+    articles land in the file. (A scheduler that cannot insert runs, as with SQLAlchemy 2.1, fails here.)"""
+    db = tmp_path / "served.duckdb"
+    with FeedServer(shared / "eval" / "html") as server:
+        feeds, urls = loopback_feed(tmp_path, shared, server)
+        processes.start("serve", [NEWSMON, "serve", "--feeds", str(feeds), "--db", str(db), "--cron", EVERY_MINUTE],
+                        prefect_api, tmp_path)
+        served = wait_for_deployment(prefect_api, "poll-feeds/poll-feeds-serve", processes)
+        assert [s["schedule"]["cron"] for s in served["schedules"]] == [EVERY_MINUTE]
+        run = wait_for_scheduled_run(prefect_api, served["id"], processes)
+    assert run["auto_scheduled"] and run["parameters"] == {"feeds_file": str(feeds), "db": str(db)}
+    assert_poll_stored(db, run, urls)
+
+
+def test_prefect_yaml_schedule_runs_through_a_process_worker(tmp_path, prefect_api, processes, shared):
+    """`prefect deploy --all` with the checkout's prefect.yaml, then a process worker: the scheduler's run of
+    poll-feeds is picked up and completed by the worker. The test moves the deployment's */15 schedule to every
+    minute and its parameters to files in tmp (the schedule and parameters are all it changes)."""
+    db = tmp_path / "deployed.duckdb"
+    with FeedServer(shared / "eval" / "html") as server:
+        feeds, urls = loopback_feed(tmp_path, shared, server)
         prefect(prefect_api, "work-pool", "create", "newsmon", "--type", "process")
         prefect(prefect_api, "--no-prompt", "deploy", "--all")
-        listed = prefect(prefect_api, "deployment", "ls")
-        assert "poll-feeds/poll-feeds" in listed and "backfill/backfill-folder" in listed
-        params = json.dumps({"feeds_file": str(feeds), "db": str(db), "respect_schedule": False})
-        prefect(prefect_api, "deployment", "run", "poll-feeds/poll-feeds", "--params", params)
-        prefect(prefect_api, "worker", "start", "--pool", "newsmon", "--type", "process", "--run-once", timeout=300)
-
-    with read_connection(db) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(3,)]
-        assert con.execute("SELECT flow, status FROM ingest_runs").fetchall() == [("poll_feeds", "completed")]
-        assert con.execute("SELECT name, last_error FROM feed_status").fetchall() == [("loopback", None)]
-
-
-def test_newsmon_serve_runs_the_deployments_without_a_worker(tmp_path, prefect_api):
-    from conftest import SAMPLES
-
-    db = tmp_path / "served.duckdb"
-    newsmon = str(Path(sys.executable).parent / "newsmon")
-    log = open(tmp_path / "serve.log", "w")
-    serving = subprocess.Popen([newsmon, "serve", "--db", str(db), "--feeds", str(tmp_path / "feeds.toml")],
-                               env=prefect_api, cwd=tmp_path, stdout=log, stderr=log)
-    try:
-        deadline = time.monotonic() + 120
-        while "backfill/backfill-folder" not in prefect(prefect_api, "deployment", "ls"):
-            assert serving.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
-            time.sleep(1)
-        assert "poll-feeds/poll-feeds" in prefect(prefect_api, "deployment", "ls")
-        prefect(prefect_api, "deployment", "run", "backfill/backfill-folder", "--params", json.dumps({"paths": [str(SAMPLES)]}))
-        while not db.exists() or _count(db) == 0:
-            assert serving.poll() is None and time.monotonic() < deadline + 120, (tmp_path / "serve.log").read_text()[-3000:]
-            time.sleep(1)
-    finally:
-        serving.terminate()
-        serving.wait(30)
-        log.close()
-    assert _count(db) > 0
+        deployed = deployment(prefect_api, "poll-feeds/poll-feeds")
+        assert deployed and deployment(prefect_api, "backfill/backfill-folder"), prefect(prefect_api, "deployment", "ls")
+        assert deployed["work_pool_name"] == "newsmon"
+        assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["*/15 * * * *"]
+        assert deployed["parameters"] == {"feeds_file": "feeds.toml", "db": "news.duckdb"}
+        # replacing the schedules also deletes the runs already scheduled from the old ones (server-side)
+        api(prefect_api, "PATCH", f"/deployments/{deployed['id']}", json={
+            "parameters": {"feeds_file": str(feeds), "db": str(db)},
+            "schedules": [{"schedule": {"cron": EVERY_MINUTE, "timezone": "UTC"}, "active": True}],
+        })
+        processes.start("worker", [PREFECT, "worker", "start", "--pool", "newsmon", "--type", "process"],
+                        prefect_api, PROJECT)
+        run = wait_for_scheduled_run(prefect_api, deployed["id"], processes)
+    assert run["parameters"] == {"feeds_file": str(feeds), "db": str(db)}
+    assert_poll_stored(db, run, urls)
+    assert rows(db, "SELECT name, last_error FROM feed_status") == [("loopback", None)]
 
 
-def _count(db: Path) -> int:
-    try:
-        with read_connection(db, lock_timeout=1) as con:
-            return con.execute("SELECT count(*) FROM ingest_runs WHERE status = 'completed'").fetchall()[0][0]
-    except (duckdb.Error, DatabaseLocked):  # the run is still writing (locked) or the schema is not there yet
-        return 0
+@pytest.mark.parametrize("order", ["deploy-then-serve", "serve-then-deploy"])
+def test_served_and_deployed_deployments_coexist(tmp_path, prefect_api, processes, shared, order):
+    """`prefect deploy --all` and `newsmon serve` on one server, in either order: neither changes the other's
+    deployments, and a triggered run of each of the four completes (worker: the prefect.yaml ones; serve: its own)."""
+    deployed_db, served_db = tmp_path / "deployed.duckdb", tmp_path / "served.duckdb"
+    with FeedServer(shared / "eval" / "html") as server:
+        feeds, urls = loopback_feed(tmp_path, shared, server)
+        prefect(prefect_api, "work-pool", "create", "newsmon", "--type", "process")
+
+        def deploy():
+            prefect(prefect_api, "--no-prompt", "deploy", "--all")
+
+        def serve():
+            processes.start("serve", [NEWSMON, "serve", "--feeds", str(feeds), "--db", str(served_db)], prefect_api, tmp_path)
+            for name in ("poll-feeds/poll-feeds-serve", "backfill/backfill-folder-serve"):
+                wait_for_deployment(prefect_api, name, processes)
+
+        for step in (deploy, serve) if order == "deploy-then-serve" else (serve, deploy):
+            step()
+        for name in ("poll-feeds/poll-feeds", "backfill/backfill-folder"):  # as prefect.yaml declares them
+            d = deployment(prefect_api, name)
+            assert d["work_pool_name"] == "newsmon" and d["entrypoint"].startswith("flows."), d
+            assert d["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(PROJECT)}}], d
+        for name in ("poll-feeds/poll-feeds-serve", "backfill/backfill-folder-serve"):  # as serve registered them
+            d = deployment(prefect_api, name)
+            assert d["work_pool_name"] is None and not d["pull_steps"] and d["path"], d
+
+        processes.start("worker", [PREFECT, "worker", "start", "--pool", "newsmon", "--type", "process"],
+                        prefect_api, PROJECT)
+        runs = {
+            "deployed poll": trigger(prefect_api, "poll-feeds/poll-feeds",
+                                     {"feeds_file": str(feeds), "db": str(deployed_db), "respect_schedule": False}),
+            "deployed backfill": trigger(prefect_api, "backfill/backfill-folder",
+                                         {"paths": [str(SAMPLES)], "db": str(deployed_db)}),
+            "served poll": trigger(prefect_api, "poll-feeds/poll-feeds-serve", {"respect_schedule": False}),
+            "served backfill": trigger(prefect_api, "backfill/backfill-folder-serve", {"paths": [str(SAMPLES)]}),
+        }
+        wait_for_completed(prefect_api, runs, processes)
+
+    for db, kind in ((deployed_db, "deployed"), (served_db, "served")):
+        got = dict(rows(db, "SELECT id, flow || ':' || status FROM ingest_runs"))
+        assert got == {runs[f"{kind} poll"]: "poll_feeds:completed", runs[f"{kind} backfill"]: "backfill:completed"}
+        assert_poll_stored(db, {"id": runs[f"{kind} poll"]}, urls)
+        assert rows(db, "SELECT count(*) FROM articles WHERE run_id = ?", runs[f"{kind} backfill"])[0][0] > 0
