@@ -20,7 +20,7 @@ from .concepts import Concepts, load_concepts, matches
 from .dates import find_date_mentions
 from .records import Figure
 from .rules import load_rules
-from .sentences import clause_end, clause_start, split_sentences
+from .sentences import CLAUSE_BREAK, clause_end, clause_start, split_sentences
 from .vocabulary import load_vocabulary
 
 # A subject named before the figure counts when it is this close ("Kim Jong-un schickt mindestens 11.000").
@@ -35,6 +35,10 @@ _PLACE_CONTEXT = re.compile(
 )
 # What may stand between a figure and a name after it that still belongs to its noun phrase.
 _ATTACHED = re.compile(r"[\s«»\"„“”']*(?:(?:[^\W\d]+\s+)?(?:von|aus|of|from)\s+(?:the\s+|der\s+|dem\s+)?)?", re.I)
+# A wire dateline before the first sentence: "Moskau/Kiew (dpa) – ", "GENEVA (Reuters) - ".
+_DATELINE = re.compile(r"^[^\W\d][^()]{0,40}\((?:dpa|afp|ap|reuters|kna|epd|apa|sda|ansa|efe|rtr|dpa-afx)[^)]*\)\s*[–—-]\s*", re.I)
+# A named institution without a country: "das Gesundheitsministerium", "the health ministry".
+_NAMED_INSTITUTION = re.compile(r"\b(?:(?:der|die|das|des|dem|the)\s+)(?:[^\W\d]+\s+)?[^\W\d]+", re.I)
 _OWN_SIDE = re.compile(r"\b(?:its|their|seine[nrs]?|ihre[nrs]?)\b", re.I)
 _OWN_SUBSET = re.compile(r"\b(?:von ihnen|of them|of whom|davon)\b", re.I)
 
@@ -147,7 +151,7 @@ def claims_from_figures(
                 vague=figure.vague,
                 text=figure.text,
                 sentence=figure.sentence,
-                actor=_actor(text, sentences, figure, concepts, wording),
+                actor=_actor(text, sentences, figure, offset, concepts, wording),
                 attribution=figure.attribution,
                 claim_date=as_of,
                 modality=_modality(figure, offset, wording),
@@ -265,25 +269,63 @@ def _place(sentence: str, offset: int, length: int, concepts: Concepts) -> str |
     return nearest[0]
 
 
-def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, concepts: Concepts, wording: _Wording) -> str | None:
-    """Who says it: a known actor or a country in the attribution phrase, a country's institution or a
-    named speaker in the sentence or the one before, else the attribution's own words."""
-    if figure.attribution:
-        found = matches(concepts.actor_aliases, figure.attribution) or matches(concepts.subjects, figure.attribution)
+def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, offset: int, concepts: Concepts,
+           wording: _Wording) -> str | None:
+    """Who says it: the attribution phrase when it belongs to this figure (before it, in its clause, or
+    closing the sentence) naming a known actor, a country or an institution; else a country or actor
+    that reports in the figure's clause ("Russland hatte den Tod von 89 Soldaten gemeldet"); else a named
+    speaker or a country's institution in the sentence or the one before. A wire dateline ("Moskau/Kiew
+    (dpa) –") names places, not sources."""
+    sentence = figure.sentence
+    floor = m.end() if (m := _DATELINE.match(sentence)) else 0
+    end = offset + len(figure.text)
+    # an attribution phrase never spans two clauses: "… gemeldet, den britischen Geheimdiensten zufolge"
+    phrase = figure.attribution.rsplit(",", 1)[-1].strip() if figure.attribution else None
+    attribution = phrase if _attribution_applies(sentence, phrase, offset, end) else None
+    if attribution:
+        found = matches(concepts.actor_aliases, attribution) or matches(concepts.subjects, attribution)
         if found:
             return found[0][0]
+    clause = _clause(sentence, max(floor, clause_start(sentence, floor, offset)), end)
+    reporting = [m for m in matches(concepts.actor_aliases, sentence, *clause) + matches(concepts.subjects, sentence, *clause)
+                 if wording.reporting.search(sentence, m[2], clause[1]) and not offset <= m[1] < end + ATTACHED_CHARS]
+    if reporting:
+        return concepts.country_of(reporting[0][0])
+    if attribution and (own := _own_words(attribution, wording)):
+        return own
     index = next((i for i, (s, e) in enumerate(sentences) if s <= figure.start < e), None)
-    spans = [(0, len(figure.sentence), figure.sentence)]
+    spans = [(floor, len(sentence), sentence)]
     if index:
         s, e = sentences[index - 1]
         spans.append((s, e, text))
-    for start, end, source in spans:
-        found = matches(concepts.actor_speakers, source, start, end) or _institution(source, start, end, concepts, wording)
+    for start, stop, source in spans:
+        found = matches(concepts.actor_speakers, source, start, stop) or _institution(source, start, stop, concepts, wording)
         if found:
-            return found[-1][0] if source is text else found[0][0]
-        if figure.attribution and source is figure.sentence:
-            return _own_words(figure.attribution, wording)
+            return found[0][0] if source is sentence else found[-1][0]
+    named = _NAMED_INSTITUTION.search(sentence, floor)
+    if named and wording.institutions.search(named.group(0)) and wording.reporting.search(sentence, floor):
+        return _own_words(named.group(0), wording)
     return None
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """From `start` to the first clause break after `end` (or the sentence end)."""
+    after = CLAUSE_BREAK.search(sentence, end)
+    return start, after.start() if after else len(sentence)
+
+
+def _attribution_applies(sentence: str, attribution: str | None, start: int, end: int) -> bool:
+    """The sentence's attribution belongs to a figure it stands before, to one in its own clause, and to
+    every figure when it closes the sentence ("…, the ministry said on Monday.")."""
+    if not attribution:
+        return False
+    at = sentence.find(attribution)
+    if at < 0 or at + len(attribution) <= start:
+        return True
+    clause = _clause(sentence, clause_start(sentence, 0, start), end)
+    if clause[0] <= at < clause[1]:
+        return True
+    return len(sentence) - (at + len(attribution)) <= 30
 
 
 def _institution(text: str, start: int, end: int, concepts: Concepts, wording: _Wording) -> list[tuple[str, int, int]]:
@@ -296,17 +338,23 @@ def _institution(text: str, start: int, end: int, concepts: Concepts, wording: _
     return sorted(found, key=lambda m: m[1])
 
 
-def _own_words(attribution: str, wording: _Wording) -> str | None:
-    """An unknown institution named by its words: "laut dem Gesundheitsministerium" -> "gesundheitsministerium";
-    None when the phrase names no institution (a name alone, "weiterhin wurden")."""
-    if not wording.institutions.search(attribution) and not re.search(r"\b[A-Z]{2,}\b", attribution):
-        return None
-    words = [w for w in re.findall(r"[^\W\d_][\w-]*", attribution.casefold()) if len(w) > 3][:4]
-    drop = {"laut", "nach", "angaben", "according", "zufolge", "sagte", "said", "says", "sagt", "berichtete", "reported",
-            "dem", "der", "des", "den", "die", "das", "the", "eines", "einer", "unter", "berufung", "auf", "erklärte",
-            "meldete", "teilte", "schätzungen", "informationen", "erkenntnissen", "eigenen"}
-    words = [w for w in words if w not in drop]
-    return "_".join(words) or None
+def _own_words(phrase: str, wording: _Wording) -> str | None:
+    """An unknown institution by its own words, up to the word that names it: "laut dem
+    Gesundheitsministerium" -> "gesundheitsministerium", "the health ministry said" -> "health_ministry";
+    an acronym ("AFAD") stands for itself. None when the phrase names no institution ("weiterhin wurden")."""
+    words = re.findall(r"[^\W\d_][\w-]*", phrase)
+    named = [i for i, w in enumerate(words) if wording.institutions.search(w)]
+    if named:
+        last = named[-1]
+        before = words[last - 1].casefold() if last and words[last - 1][0].islower() else None
+        keep = [before] if before and before not in _NOT_A_NAME and not wording.reporting.fullmatch(before) else []
+        return "_".join([*keep, words[last].casefold()])
+    acronyms = [w for w in words if len(w) >= 2 and w.isupper()]
+    return acronyms[0].casefold() if acronyms else None
+
+
+_NOT_A_NAME = frozenset({"laut", "nach", "angaben", "according", "zufolge", "dem", "der", "des", "den", "die", "das",
+                         "the", "eines", "einer", "unter", "auf", "to", "by", "of", "von", "its", "their"})
 
 
 def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]:

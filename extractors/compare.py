@@ -119,7 +119,7 @@ def compare_claims(
 def _two_voices(a: StoredClaim, b: StoredClaim) -> bool:
     """Two attributed sources in one article ("Kyiv says 4,000; U.S. officials say 1,200") disagree
     as two sources do, though one outlet reports both."""
-    return a.article_id == b.article_id and a.actor is not None and b.actor is not None and a.actor != b.actor
+    return a.article_id == b.article_id and (a.actor is not None or b.actor is not None) and a.actor != b.actor
 
 
 def _same_text(new: StoredClaim, previous: StoredClaim, relation: str) -> Verdict:

@@ -115,7 +115,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
               AND NOT ((o.low IS NULL OR n.value >= o.low) AND (o.high IS NULL OR n.value <= o.high)
                    AND (n.low IS NULL OR o.value >= n.low) AND (n.high IS NULL OR o.value <= n.high))
               AND (o.story <> n.story
-                   OR (o.article_id = n.article_id AND o.actor <> n.actor)  -- two sources quoted in one article
+                   OR (o.article_id = n.article_id AND o.actor IS DISTINCT FROM n.actor)  -- two sources quoted in one article
                    OR (  -- `stored` holds every claim of the articles of the new claims' stories
                    o.article_id <> n.article_id AND o.scope IS NOT DISTINCT FROM n.scope
                    AND NOT EXISTS (SELECT 1 FROM stored x WHERE x.article_id = o.article_id AND x.value = n.value
