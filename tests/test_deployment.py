@@ -26,6 +26,7 @@ BIN = Path(sys.executable).parent
 PREFECT = str(BIN / "prefect")
 NEWSMON = str(BIN / "newsmon")
 EVERY_MINUTE = "* * * * *"
+ONCE_A_YEAR = "0 3 1 1 *"
 # a run every minute: the first one is due at the next full minute, then the runner or worker polls (10 s)
 SCHEDULED_RUN_DEADLINE = 150
 
@@ -222,89 +223,105 @@ def assert_poll_stored(db: Path, run: dict, urls: list[str]) -> None:
     assert [s for (s,) in stored] == sorted(urls)
 
 
-def test_newsmon_serve_creates_and_runs_scheduled_polls(tmp_path, prefect_api, processes, shared):
-    """No trigger: the server's scheduler creates the run from serve's cron, serve executes it, the feed's
-    articles land in the file. (A scheduler that cannot insert runs, as with SQLAlchemy 2.1, fails here.)"""
-    db = tmp_path / "served.duckdb"
-    with FeedServer(shared / "eval" / "html") as server:
-        feeds, urls = loopback_feed(tmp_path, shared, server)
-        processes.start("serve", [NEWSMON, "serve", "--feeds", str(feeds), "--db", str(db), "--cron", EVERY_MINUTE],
-                        prefect_api, tmp_path)
-        served = wait_for_deployment(prefect_api, "poll-feeds/poll-feeds-serve", processes)
-        assert [s["schedule"]["cron"] for s in served["schedules"]] == [EVERY_MINUTE]
-        run = wait_for_scheduled_run(prefect_api, served["id"], processes)
-    assert run["auto_scheduled"] and run["parameters"] == {"feeds_file": str(feeds), "db": str(db)}
-    assert_poll_stored(db, run, urls)
+def register_serve(env, processes: Processes, tmp_path, feeds: Path, db: Path, cron: str | None = None) -> dict:
+    """`newsmon serve` running; returns its poll deployment once both of its deployments are registered."""
+    args = [NEWSMON, "serve", "--feeds", str(feeds), "--db", str(db)] + (["--cron", cron] if cron else [])
+    processes.start("serve", args, env, tmp_path)
+    wait_for_deployment(env, "backfill/backfill-folder-serve", processes)
+    return wait_for_deployment(env, "poll-feeds/poll-feeds-serve", processes)
 
 
-def test_prefect_yaml_schedule_runs_through_a_process_worker(tmp_path, prefect_api, processes, shared):
-    """`prefect deploy --all` with the checkout's prefect.yaml, then a process worker: the scheduler's run of
-    poll-feeds is picked up and completed by the worker. The test moves the deployment's */15 schedule to every
-    minute and its parameters to files in tmp (the schedule and parameters are all it changes)."""
-    db = tmp_path / "deployed.duckdb"
-    with FeedServer(shared / "eval" / "html") as server:
-        feeds, urls = loopback_feed(tmp_path, shared, server)
-        prefect(prefect_api, "work-pool", "create", "newsmon", "--type", "process")
-        prefect(prefect_api, "--no-prompt", "deploy", "--all")
-        deployed = deployment(prefect_api, "poll-feeds/poll-feeds")
-        assert deployed and deployment(prefect_api, "backfill/backfill-folder"), prefect(prefect_api, "deployment", "ls")
-        assert deployed["work_pool_name"] == "newsmon"
-        assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["*/15 * * * *"]
-        assert deployed["parameters"] == {"feeds_file": "feeds.toml", "db": "news.duckdb"}
-        # replacing the schedules also deletes the runs already scheduled from the old ones (server-side)
-        api(prefect_api, "PATCH", f"/deployments/{deployed['id']}", json={
-            "parameters": {"feeds_file": str(feeds), "db": str(db)},
-            "schedules": [{"schedule": {"cron": EVERY_MINUTE, "timezone": "UTC"}, "active": True}],
-        })
-        processes.start("worker", [PREFECT, "worker", "start", "--pool", "newsmon", "--type", "process"],
-                        prefect_api, PROJECT)
-        run = wait_for_scheduled_run(prefect_api, deployed["id"], processes)
-    assert run["parameters"] == {"feeds_file": str(feeds), "db": str(db)}
-    assert_poll_stored(db, run, urls)
-    assert rows(db, "SELECT name, last_error FROM feed_status") == [("loopback", None)]
+def deploy_all(env) -> dict:
+    """`prefect deploy --all` with the checkout's prefect.yaml; returns the poll deployment, checked against the file."""
+    prefect(env, "--no-prompt", "deploy", "--all")
+    deployed = deployment(env, "poll-feeds/poll-feeds")
+    assert deployed and deployment(env, "backfill/backfill-folder"), prefect(env, "deployment", "ls")
+    assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["*/15 * * * *"]
+    assert deployed["parameters"] == {"feeds_file": "feeds.toml", "db": "news.duckdb"}
+    return deployed
 
 
-@pytest.mark.parametrize("order", ["deploy-then-serve", "serve-then-deploy"])
-def test_served_and_deployed_deployments_coexist(tmp_path, prefect_api, processes, shared, order):
-    """`prefect deploy --all` and `newsmon serve` on one server, in either order: neither changes the other's
-    deployments, and a triggered run of each of the four completes (worker: the prefect.yaml ones; serve: its own)."""
+def assert_both_kept_their_own(env) -> None:
+    """Neither `prefect deploy` nor `newsmon serve` changed the other's deployments (same names once did)."""
+    for name in ("poll-feeds/poll-feeds", "backfill/backfill-folder"):  # as prefect.yaml declares them
+        d = deployment(env, name)
+        assert d["work_pool_name"] == "newsmon" and d["entrypoint"].startswith("flows."), d
+        assert d["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(PROJECT)}}], d
+    for name in ("poll-feeds/poll-feeds-serve", "backfill/backfill-folder-serve"):  # as serve registered them
+        d = deployment(env, name)
+        assert d["work_pool_name"] is None and not d["pull_steps"] and d["path"], d
+
+
+def assert_backfilled(db: Path, run_id: str) -> None:
+    assert rows(db, "SELECT flow, status FROM ingest_runs WHERE id = ?", run_id) == [("backfill", "completed")]
+    assert rows(db, "SELECT count(*) FROM articles WHERE run_id = ?", run_id)[0][0] > 0
+
+
+def test_serve_schedules_polls_and_prefect_deploy_after_it_coexists(tmp_path, prefect_api, processes, shared):
+    """`newsmon serve --cron "* * * * *"`, then `prefect deploy --all` and a process worker on the same server.
+    No trigger for serve's poll: the server's scheduler creates the run, serve executes it, the feed's articles
+    land in the file (a scheduler that cannot insert runs, as with SQLAlchemy 2.1, fails here). The other three
+    deployments are triggered, as from the UI, and complete."""
     deployed_db, served_db = tmp_path / "deployed.duckdb", tmp_path / "served.duckdb"
     with FeedServer(shared / "eval" / "html") as server:
         feeds, urls = loopback_feed(tmp_path, shared, server)
+        served = register_serve(prefect_api, processes, tmp_path, feeds, served_db, cron=EVERY_MINUTE)
+        assert [s["schedule"]["cron"] for s in served["schedules"]] == [EVERY_MINUTE]
         prefect(prefect_api, "work-pool", "create", "newsmon", "--type", "process")
-
-        def deploy():
-            prefect(prefect_api, "--no-prompt", "deploy", "--all")
-
-        def serve():
-            processes.start("serve", [NEWSMON, "serve", "--feeds", str(feeds), "--db", str(served_db)], prefect_api, tmp_path)
-            for name in ("poll-feeds/poll-feeds-serve", "backfill/backfill-folder-serve"):
-                wait_for_deployment(prefect_api, name, processes)
-
-        for step in (deploy, serve) if order == "deploy-then-serve" else (serve, deploy):
-            step()
-        for name in ("poll-feeds/poll-feeds", "backfill/backfill-folder"):  # as prefect.yaml declares them
-            d = deployment(prefect_api, name)
-            assert d["work_pool_name"] == "newsmon" and d["entrypoint"].startswith("flows."), d
-            assert d["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(PROJECT)}}], d
-        for name in ("poll-feeds/poll-feeds-serve", "backfill/backfill-folder-serve"):  # as serve registered them
-            d = deployment(prefect_api, name)
-            assert d["work_pool_name"] is None and not d["pull_steps"] and d["path"], d
-
+        deployed = deploy_all(prefect_api)
+        # its own */15 schedule off for the test, so only the triggered run polls into the deployed file
+        api(prefect_api, "PATCH", f"/deployments/{deployed['id']}", json={
+            "parameters": {"feeds_file": str(feeds), "db": str(deployed_db)},
+            "schedules": [{"schedule": {"cron": "*/15 * * * *", "timezone": "UTC"}, "active": False}],
+        })
+        assert_both_kept_their_own(prefect_api)
         processes.start("worker", [PREFECT, "worker", "start", "--pool", "newsmon", "--type", "process"],
                         prefect_api, PROJECT)
         runs = {
             "deployed poll": trigger(prefect_api, "poll-feeds/poll-feeds",
                                      {"feeds_file": str(feeds), "db": str(deployed_db), "respect_schedule": False}),
-            "deployed backfill": trigger(prefect_api, "backfill/backfill-folder",
-                                         {"paths": [str(SAMPLES)], "db": str(deployed_db)}),
-            "served poll": trigger(prefect_api, "poll-feeds/poll-feeds-serve", {"respect_schedule": False}),
+            "deployed backfill": trigger(prefect_api, "backfill/backfill-folder", {"paths": [str(SAMPLES)], "db": str(deployed_db)}),
             "served backfill": trigger(prefect_api, "backfill/backfill-folder-serve", {"paths": [str(SAMPLES)]}),
         }
+        scheduled = wait_for_scheduled_run(prefect_api, served["id"], processes)
         wait_for_completed(prefect_api, runs, processes)
+    assert scheduled["auto_scheduled"] and scheduled["parameters"] == {"feeds_file": str(feeds), "db": str(served_db)}
+    assert_poll_stored(served_db, scheduled, urls)
+    assert_poll_stored(deployed_db, {"id": runs["deployed poll"]}, urls)
+    assert_backfilled(deployed_db, runs["deployed backfill"])
+    assert_backfilled(served_db, runs["served backfill"])
 
-    for db, kind in ((deployed_db, "deployed"), (served_db, "served")):
-        got = dict(rows(db, "SELECT id, flow || ':' || status FROM ingest_runs"))
-        assert got == {runs[f"{kind} poll"]: "poll_feeds:completed", runs[f"{kind} backfill"]: "backfill:completed"}
-        assert_poll_stored(db, {"id": runs[f"{kind} poll"]}, urls)
-        assert rows(db, "SELECT count(*) FROM articles WHERE run_id = ?", runs[f"{kind} backfill"])[0][0] > 0
+
+def test_prefect_yaml_schedule_runs_through_a_worker_and_serve_after_it_coexists(tmp_path, prefect_api, processes, shared):
+    """The README's order: `prefect deploy --all` with the checkout's prefect.yaml, then `newsmon serve`, then a
+    process worker. The scheduler's run of poll-feeds is picked up and completed by the worker (the test moves
+    the deployment's */15 schedule to every minute and its parameters to files in tmp: all it changes); serve's
+    two deployments are triggered and complete in serve's process."""
+    deployed_db, served_db = tmp_path / "deployed.duckdb", tmp_path / "served.duckdb"
+    with FeedServer(shared / "eval" / "html") as server:
+        feeds, urls = loopback_feed(tmp_path, shared, server)
+        prefect(prefect_api, "work-pool", "create", "newsmon", "--type", "process")
+        deployed = deploy_all(prefect_api)
+        assert deployed["work_pool_name"] == "newsmon"
+        # replacing the schedules also deletes the runs already scheduled from the old ones (server-side)
+        api(prefect_api, "PATCH", f"/deployments/{deployed['id']}", json={
+            "parameters": {"feeds_file": str(feeds), "db": str(deployed_db)},
+            "schedules": [{"schedule": {"cron": EVERY_MINUTE, "timezone": "UTC"}, "active": True}],
+        })
+        register_serve(prefect_api, processes, tmp_path, feeds, served_db, cron=ONCE_A_YEAR)  # only the triggered poll
+        assert_both_kept_their_own(prefect_api)
+        processes.start("worker", [PREFECT, "worker", "start", "--pool", "newsmon", "--type", "process"],
+                        prefect_api, PROJECT)
+        runs = {
+            "served poll": trigger(prefect_api, "poll-feeds/poll-feeds-serve", {"respect_schedule": False}),
+            "served backfill": trigger(prefect_api, "backfill/backfill-folder-serve", {"paths": [str(SAMPLES)]}),
+            "deployed backfill": trigger(prefect_api, "backfill/backfill-folder", {"paths": [str(SAMPLES)], "db": str(deployed_db)}),
+        }
+        scheduled = wait_for_scheduled_run(prefect_api, deployed["id"], processes)
+        wait_for_completed(prefect_api, runs, processes)
+    assert scheduled["parameters"] == {"feeds_file": str(feeds), "db": str(deployed_db)}
+    assert_poll_stored(deployed_db, scheduled, urls)
+    assert rows(deployed_db, "SELECT name, last_error FROM feed_status") == [("loopback", None)]
+    assert_poll_stored(served_db, {"id": runs["served poll"]}, urls)
+    assert_backfilled(served_db, runs["served backfill"])
+    assert_backfilled(deployed_db, runs["deployed backfill"])
