@@ -90,7 +90,9 @@ def compare_claims(
     if relation in ("new_is_part", "previous_is_part"):
         part, whole = (new, previous) if relation == "new_is_part" else (previous, new)
         if not (part.vague or whole.vague) and whole.high is not None and part.low is not None and part.low > whole.high:
-            return Verdict(CONTRADICTION, "high", f"contradiction: {key} — part ({part.scope}) exceeds the whole: {versus}")
+            severity = _timing(new, previous, window_days)
+            if severity:
+                return Verdict(CONTRADICTION, severity, f"contradiction: {key} — part ({part.scope}) exceeds the whole: {versus}")
         return Verdict(NOT_COMPARABLE, None, f"{part.scope or 'part'} is part of {whole.scope or 'the whole'}")
     if _overlap(new, previous):
         if _within(new.value, previous) and _within(previous.value, new):
@@ -99,7 +101,8 @@ def compare_claims(
     if new.vague or previous.vague:
         return Verdict(NOT_COMPARABLE, None, f"a vague figure does not contradict on its own: {versus}")
     if new.source == previous.source:
-        if new.high is not None and previous.low is not None and new.high < previous.low:
+        dated = new.claim_date is not None and previous.claim_date is not None  # else which came first is unknown
+        if dated and new.high is not None and previous.low is not None and new.high < previous.low:
             return Verdict(
                 CONTRADICTION, "medium", f"contradiction: {key} — same source, the total went down (correction?): {versus}"
             )
@@ -116,6 +119,15 @@ def compare_claims(
     if new.high is not None and previous.low is not None and new.high < previous.low:
         return Verdict(CONTRADICTION, "high", f"contradiction: {key} — a later total below an earlier one: {versus}")
     return Verdict(REVISION, "low", f"revision: {key} — the total grew over time: {versus}")
+
+
+def _timing(new: StoredClaim, previous: StoredClaim, window_days: int) -> str | None:
+    """The severity time allows a conflict between two sources that do not depend on the measure's
+    growth: high when both are dated and close, low when either is undated (and someone is quoted),
+    none when dated far apart (each may be right at its time) or undated and unattributed."""
+    if new.claim_date is None or previous.claim_date is None:
+        return "low" if new.actor is not None or previous.actor is not None else None
+    return "high" if abs((new.claim_date - previous.claim_date).days) <= window_days else None
 
 
 def _two_voices(a: StoredClaim, b: StoredClaim) -> bool:

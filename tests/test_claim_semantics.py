@@ -120,6 +120,9 @@ def stored(id, value, low, high, *, day, measure="killed", actor="a", article=No
         (stored(2, 900, 900, None, day=None, actor="b"), stored(1, 300, 280, 320, day=1), CONTRADICTION, "low"),
         # undated and unattributed on both sides: no date and nobody to tell it from an update
         (stored(2, 900, 900, None, day=None, actor=None), stored(1, 300, 280, 320, day=1, actor=None), REVISION, "low"),
+        # one source, one figure undated: which came first is unknown, so a lower figure is no correction
+        (stored(2, 100, 95, 105, day=None), stored(1, 300, 290, 310, day=1), REVISION, "low"),
+        (stored(2, 100, 95, 105, day=9), stored(1, 300, 290, 310, day=1), CONTRADICTION, "medium"),
         # a plan, an increment: only compared with their own kind, increments never
         (stored(2, 900, 900, None, day=2, actor="b", modality=PLAN), stored(1, 300, 280, 320, day=1), NOT_COMPARABLE, None),
         (stored(2, 900, 900, None, day=2, actor="b", modality=INCREMENT), stored(1, 300, 280, 320, day=1, modality=INCREMENT),
