@@ -82,7 +82,8 @@ def claim_key(subject: str | None, measure: str, scope: str | None, rate: str) -
 class _Wording:
     """The claims vocabulary of data/concepts/claims.toml, compiled."""
 
-    institutions: re.Pattern[str]
+    institutions: re.Pattern[str]  # a word that starts with an institution's name
+    institution_word: re.Pattern[str]  # a word that names one, compounds too ("Innenministerium")
     plan: re.Pattern[str]
     increment_before: re.Pattern[str]
     increment_after: re.Pattern[str]
@@ -105,6 +106,7 @@ def _wording() -> _Wording:
     institutions = "|".join(re.escape(w) for w in sorted(data["institutions"], key=len, reverse=True))
     return _Wording(
         institutions=re.compile(rf"(?:{institutions})", re.I),
+        institution_word=re.compile(rf"[^\W\d_]*?(?:{institutions})", re.I),
         plan=union(modality["plan"]),
         increment_before=union(modality["increment_before"]),
         increment_after=union(modality["increment_after"]),
@@ -225,10 +227,10 @@ def _names_institution(text: str, end: int, wording: _Wording) -> bool:
     if not rest:
         return False
     at = end + rest.end()
-    if wording.institutions.match(text, at):
+    if wording.institution_word.match(text, at):
         return True
     word = re.match(r"\w+\s+", text[at : at + 30])  # "Russia's own defence ministry"
-    return bool(word) and bool(wording.institutions.match(text, at + word.end()))
+    return bool(word) and bool(wording.institution_word.match(text, at + word.end()))
 
 
 def _fighters(figure: Figure, language: str | None) -> bool:
@@ -291,6 +293,8 @@ def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, offset: 
                  if wording.reporting.search(sentence, m[2], clause[1]) and not offset <= m[1] < end + ATTACHED_CHARS]
     if reporting:
         return concepts.country_of(reporting[0][0])
+    if institution := _institution(sentence, floor, len(sentence), concepts, wording):  # "Das russische Ministerium"
+        return institution[0][0]
     if attribution and (own := _own_words(attribution, wording)):
         return own
     index = next((i for i, (s, e) in enumerate(sentences) if s <= figure.start < e), None)
@@ -325,7 +329,7 @@ def _attribution_applies(sentence: str, attribution: str | None, start: int, end
     clause = _clause(sentence, clause_start(sentence, 0, start), end)
     if clause[0] <= at < clause[1]:
         return True
-    return len(sentence) - (at + len(attribution)) <= 30
+    return len(re.findall(r"[^\W\d_]+", sentence[at + len(attribution) :])) <= 2  # "…, the ministry said on Monday."
 
 
 def _institution(text: str, start: int, end: int, concepts: Concepts, wording: _Wording) -> list[tuple[str, int, int]]:

@@ -43,3 +43,17 @@ def seed_line(seeds: Path, name: str, number: int) -> str:
     """Line `number` (1-based) of the seed whose file name starts with `name`, whitespace-normalized."""
     path = next(seeds.glob(f"{name}_*.txt"))
     return " ".join(path.read_text("utf-8").splitlines()[number - 1].split())
+
+
+def claims_in(text: str, lang: str, published=None) -> list:
+    """The claims the extractors make of `text`, as the pipeline makes them."""
+    from extractors import extract_figures
+    from extractors.claims import claims_from_figures
+
+    return claims_from_figures(text, extract_figures(text, lang, published), published, language=lang)
+
+
+def one_claim(text: str, lang: str, published=None):
+    found = claims_in(text, lang, published)
+    assert len(found) == 1, found
+    return found[0]

@@ -5,9 +5,9 @@ Sentences written here, about floods, earthquakes, wars and strikes."""
 import datetime as dt
 
 import pytest
+from conftest import claims_in, one_claim
 
-from extractors import extract_figures
-from extractors.claims import COUNT, INCREMENT, PLAN, SUBSET, claims_from_figures
+from extractors.claims import COUNT, INCREMENT, PLAN, SUBSET
 from extractors.compare import (
     CONTRADICTION,
     CORROBORATES,
@@ -22,13 +22,11 @@ PUBLISHED = dt.date(2025, 3, 14)
 
 
 def claims(text, lang, published=PUBLISHED):
-    return claims_from_figures(text, extract_figures(text, lang, published), published, language=lang)
+    return claims_in(text, lang, published)
 
 
 def one(text, lang, published=PUBLISHED):
-    found = claims(text, lang, published)
-    assert len(found) == 1, found
-    return found[0]
+    return one_claim(text, lang, published)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from conftest import claims_in, one_claim
 
 from extractors import extract_figures
 from extractors.claims import claims_from_figures
@@ -21,13 +22,11 @@ PUBLISHED = dt.date(2024, 11, 6)
 
 
 def claims(text, lang):
-    return claims_from_figures(text, extract_figures(text, lang, PUBLISHED), PUBLISHED)
+    return claims_in(text, lang, PUBLISHED)
 
 
 def one(text, lang):
-    found = claims(text, lang)
-    assert len(found) == 1, found
-    return found[0]
+    return one_claim(text, lang, PUBLISHED)
 
 
 def test_german_and_english_wording_share_a_key():
@@ -53,6 +52,9 @@ def test_subject_is_the_country_of_the_counted_people_not_the_speaker():
         ("The NIS said 11,000 North Korean soldiers arrived.", "en", "south_korea"),
         ("Die US-Regierung sprach von 11.000 Soldaten aus Nordkorea.", "de", "united_states"),
         ("About 11,000 North Korean troops arrived, according to the Pentagon.", "en", "united_states"),
+        ("Das türkische Innenministerium erklärte, mindestens 1.200 Menschen seien verletzt worden.", "de", "turkey"),
+        ("Russland hatte den Tod von 89 Soldaten gemeldet, britischen Angaben zufolge waren es mehr.", "de", "russia"),
+        ("The health ministry said 40 people were wounded in the clashes in Tripoli.", "en", "health_ministry"),
     ],
 )
 def test_sources_are_normalized_actors(text, lang, actor):

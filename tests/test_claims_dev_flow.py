@@ -52,10 +52,10 @@ def scored(shared, tmp_path_factory):
 
 
 def test_real_news_raise_few_alerts_and_updates_over_time_are_not_high(scored):
-    assert scored["alerts"] <= 70, scored  # 269 when every pair was an alert
+    assert scored["alerts"] <= 60, scored  # 269 when every pair was an alert
     assert scored["drift_high"] <= 2, scored
 
 
 def test_real_news_find_documented_contradictions_and_spare_agreements(scored):
-    assert scored["contra"] >= 5 and scored["internal"] >= 1, scored
-    assert scored["agree"] <= 10, scored
+    assert scored["contra"] >= 4 and scored["internal"] >= 3, scored
+    assert scored["agree"] <= 5, scored
