@@ -179,10 +179,12 @@ def _subject_and_scope(
     In the figure's own words first ("nordkoreanische Soldaten"); for figures counted where something
     happened to people (`located` measures, unless the people are soldiers, who belong to their side) the
     place of its clause ("killed in Gaza") before a country named earlier in the sentence, which is often
-    the side that did it; then the nearest name shortly
-    before it, one attached after it, and last the nearest subject or place of the sentences before.
+    the side that did it; then a name attached after it in its noun phrase, the nearest name shortly
+    before it (not a reporting institution's country), for soldiers the side of the article's last claim
+    of the measure, the place of its clause, and last the subject or place of the sentences before.
     Names inside the attribution ("Kyiv says") are the source, not the subject. A place makes the
-    subject the country it lies in and stays the scope: "in Hatay" -> turkey/hatay."""
+    subject the country it lies in and stays the scope: "in Hatay" -> turkey/hatay. docs/claims.md
+    has the same list with examples."""
     place = _place(figure.sentence, offset, len(figure.text), concepts)
     own = matches(concepts.subjects, figure.text)
     if own:
