@@ -123,7 +123,13 @@ def prefect(env, *args, timeout=180) -> str:
 
 
 def api(env, method: str, path: str, **kwargs):
-    response = httpx.request(method, env["PREFECT_API_URL"] + path, timeout=15, **kwargs)
+    """One API call; a 429, 502 or 503 (the server's SQLite busy with the scheduler) is retried, as Prefect's own
+    client does."""
+    for attempt in range(6):
+        response = httpx.request(method, env["PREFECT_API_URL"] + path, timeout=15, **kwargs)
+        if response.status_code not in (429, 502, 503) or attempt == 5:
+            break
+        time.sleep(1 + attempt)
     response.raise_for_status()
     return response.json() if response.content else None
 
