@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .claims import COUNT
 from .compare import CONTRADICTION, StoredClaim, Verdict, order
 
 OPEN, DISMISSED = "open", "dismissed"
@@ -48,6 +49,12 @@ class DisputeAlert:
     sources: tuple[StoredClaim, ...]  # the new claim and, per other source, the latest it conflicts with
 
 
+def dispute_key(claim: StoredClaim) -> str:
+    """The key a claim's dispute has: its claim key, and its modality unless it is a count (plans are
+    disputed apart from counts)."""
+    return claim.key if claim.modality == COUNT else f"{claim.key} ({claim.modality})"
+
+
 def group_into_disputes(
     judged: list[tuple[Verdict, StoredClaim, StoredClaim]], disputes: dict[str, Dispute], next_id: int
 ) -> list[DisputeAlert]:
@@ -59,9 +66,10 @@ def group_into_disputes(
             by_new.setdefault(new.id, (new, []))[1].append((verdict, previous))
     alerts = []
     for new, conflicts in sorted(by_new.values(), key=lambda item: order(item[0])):
-        dispute = disputes.get(new.key)
+        key = dispute_key(new)
+        dispute = disputes.get(key)
         if dispute is None:
-            dispute = disputes[new.key] = Dispute(next_id, new.key)
+            dispute = disputes[key] = Dispute(next_id, key)
             next_id += 1
         before = dict(dispute.members)
         low, high = dispute.envelope()

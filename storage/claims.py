@@ -16,7 +16,7 @@ from extractors.compare import (
     judge_pairs,
 )
 from extractors.concepts import Concepts
-from extractors.disputes import Dispute, group_into_disputes
+from extractors.disputes import Dispute, dispute_key, group_into_disputes
 
 from .bulk import insert_rows
 from .database import scalar
@@ -228,7 +228,7 @@ def save_disputes(con: duckdb.DuckDBPyConnection, disputes: list[Dispute]) -> No
 def store_verdicts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) -> list[AlertRow]:
     """Fold the contradictions among (verdict, new, previous) triples into disputes and store the alerts
     they raise; the other verdicts (revisions, where asked for) become alerts of their own."""
-    disputes = open_disputes(con, sorted({new.key for v, new, _ in judged if v.kind == CONTRADICTION}))
+    disputes = open_disputes(con, sorted({dispute_key(new) for v, new, _ in judged if v.kind == CONTRADICTION}))
     next_dispute = scalar(con, "SELECT coalesce(max(id), 0) + 1 FROM disputes")
     alerts = [
         AlertRow(0, CONTRADICTION, a.severity, a.new.key, a.new.id, a.previous.id, a.explanation, a.dispute.id,

@@ -63,3 +63,15 @@ def test_a_dismissed_dispute_stays_quiet_until_a_new_source_joins():
     assert join(claim(3, 190, 185, 195, "red_cross", day=2), disputes) == []  # a member repeats itself
     (alert,) = join(claim(4, 150, 145, 155, "ministry", day=2), disputes)  # inside the range, but a new source
     assert alert.new.actor == "ministry" and dispute.status == OPEN
+
+
+def test_plans_are_disputed_apart_from_counts():
+    from dataclasses import replace
+
+    from extractors.claims import PLAN
+
+    disputes = {}
+    fold([claim(1, 40, 38, 42, "police"), claim(2, 200, 190, 210, "red_cross")], disputes)
+    plans = [replace(claim(3, 500, 500, None, "army"), modality=PLAN), replace(claim(4, 50, 45, 55, "police"), modality=PLAN)]
+    (alert,) = fold(plans, disputes, 10)
+    assert alert.dispute.key == "kenya/killed/-/total (plan)" and len(disputes) == 2
