@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .concepts import Concepts, load_concepts, matches
@@ -299,15 +299,13 @@ def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, offset: 
         return institution[0][0]
     if attribution and (own := _own_words(attribution, wording)):
         return own
+    if found := matches(concepts.actor_speakers, sentence, floor):  # its institution was looked for above
+        return found[0][0]
     index = next((i for i, (s, e) in enumerate(sentences) if s <= figure.start < e), None)
-    spans = [(floor, len(sentence), sentence)]
     if index:
         s, e = sentences[index - 1]
-        spans.append((s, e, text))
-    for start, stop, source in spans:
-        found = matches(concepts.actor_speakers, source, start, stop) or _institution(source, start, stop, concepts, wording)
-        if found:
-            return found[0][0] if source is sentence else found[-1][0]
+        if found := matches(concepts.actor_speakers, text, s, e) or _institution(text, s, e, concepts, wording):
+            return found[-1][0]
     named = _NAMED_INSTITUTION.search(sentence, floor)
     if named and wording.institutions.search(named.group(0)) and wording.reporting.search(sentence, floor):
         return _own_words(named.group(0), wording)
@@ -394,7 +392,7 @@ def _as_of(
     "since" makes it the start of a period; then, and without a date, the publication date."""
     if not figure.date_hint:
         return published, None
-    mentions, _ = find_date_mentions(figure.sentence, published, load_rules(), load_vocabulary(language))
+    mentions = _sentence_dates(figure.sentence, published, language)
     starts = [m for m in mentions if wording.period_start.search(figure.sentence[max(0, m.start - 40) : m.start])]
     others = [m for m in mentions if m not in starts]
     period_start = min((m.date for m in starts), default=None)
@@ -404,6 +402,11 @@ def _as_of(
     if not mentions:  # the figure's hint came from a wider search than this sentence's
         return _hint_date(figure.date_hint), None
     return published, period_start
+
+
+@lru_cache(maxsize=256)  # every dated figure of a sentence asks again
+def _sentence_dates(sentence: str, published: dt.date | None, language: str | None) -> tuple:
+    return tuple(find_date_mentions(sentence, published, load_rules(), load_vocabulary(language))[0])
 
 
 def _hint_date(hint: str) -> dt.date:
