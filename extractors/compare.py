@@ -108,12 +108,13 @@ def compare_claims(
             )
         return Verdict(REVISION, "low", f"revision: {key} — same source, updated figure: {versus}")
     where = " in one article" if new.story == previous.story else ""
+    severity = _timing(new, previous, window_days)
     if new.claim_date is None or previous.claim_date is None:
-        if new.actor is None and previous.actor is None:  # nobody to ask and no date to tell from an update
+        if severity is None:  # nobody to ask and no date to tell it from an update
             return Verdict(REVISION, "low", f"revision: {key} — undated and unattributed, may be an update: {versus}")
-        return Verdict(CONTRADICTION, "low", f"contradiction: {key} — undated, may be an update{where}: {versus}")
-    if abs((new.claim_date - previous.claim_date).days) <= window_days:
-        return Verdict(CONTRADICTION, "high", f"contradiction: {key}{where} — {versus}")
+        return Verdict(CONTRADICTION, severity, f"contradiction: {key} — undated, may be an update{where}: {versus}")
+    if severity:
+        return Verdict(CONTRADICTION, severity, f"contradiction: {key}{where} — {versus}")
     if new.measure not in concepts.cumulative:
         return Verdict(REVISION, "low", f"revision: {key} — the count moved over time: {versus}")
     if new.high is not None and previous.low is not None and new.high < previous.low:

@@ -90,9 +90,8 @@ def group_into_disputes(
         # A disagreement inside one article is the clearest evidence: it is shown first.
         same_article = [p for p in strongest if p.article_id == new.article_id]
         previous = max(same_article or strongest, key=order)
-        named = strongest
-        latest: dict[str, StoredClaim] = {}
-        for claim in sorted(named, key=order):
+        latest: dict[str, StoredClaim] = {}  # per source, its latest conflicting claim
+        for claim in sorted(strongest, key=order):
             latest[claim.voice] = claim
         sources = (new, *sorted(latest.values(), key=order, reverse=True))
         # Two claims: the verdict says why they conflict ("same source, the total went down").
