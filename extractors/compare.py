@@ -21,6 +21,10 @@ CONTRADICTION = "contradiction"
 NOT_COMPARABLE = "not_comparable"
 # Two dated figures this many days apart or closer refer to the same moment (NEWSMON_CLAIM_WINDOW_DAYS).
 DEFAULT_WINDOW_DAYS = 7
+# Figures this many times apart, one of them said by nobody named, count different things (one attack
+# and a war's toll, a town and a country, a day and the total) that the text did not tell apart, and are
+# not compared. Two named sources can be that far apart in earnest (one side minimising): they are.
+SCALE_FACTOR = 20
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ def compare_claims(
             if severity:
                 return Verdict(CONTRADICTION, severity, f"contradiction: {key} — part ({part.scope}) exceeds the whole: {versus}")
         return Verdict(NOT_COMPARABLE, None, f"{part.scope or 'part'} is part of {whole.scope or 'the whole'}")
+    if _scale(new, previous) > SCALE_FACTOR and not (new.actor and previous.actor):
+        return Verdict(NOT_COMPARABLE, None, f"figures {_scale(new, previous):.0f} times apart count different things: {versus}")
     if _overlap(new, previous):
         if _within(new.value, previous) and _within(previous.value, new):
             return Verdict(CORROBORATES, None, f"corroborates: {key} — {versus}")
@@ -189,6 +195,13 @@ def _scope_relation(new: str | None, previous: str | None, concepts: Concepts) -
     if concepts.is_part_of(previous, new):
         return "previous_is_part"
     return "unrelated"
+
+
+def _scale(a: StoredClaim, b: StoredClaim) -> float:
+    """How many times the larger value is the smaller (1 when either is zero or vague)."""
+    if a.vague or b.vague or a.value <= 0 or b.value <= 0:
+        return 1.0
+    return max(a.value, b.value) / min(a.value, b.value)
 
 
 def _overlap(a: StoredClaim, b: StoredClaim) -> bool:

@@ -1,17 +1,20 @@
-"""Contradictions grouped into disputes: one per key, each source's latest claim in it.
+"""Contradictions grouped into disputes: one per key and period, each source's latest claim in it.
 
 An analyst wants one message when sources start to disagree about something, and another only when
 a source joins with a figure outside the range already disputed — not one alert per pair of claims.
-A dispute an analyst dismissed stays quiet until a new source joins.
+A dispute an analyst dismissed stays quiet until a new source joins. Last week's toll and last
+year's are two disputes: a contradiction joins the dispute of its key whose dates (widened by the
+window) meet the dates of the claims in conflict, and an all-undated one joins the key's undated dispute.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
 from .claims import COUNT
-from .compare import CONTRADICTION, StoredClaim, Verdict, order
+from .compare import CONTRADICTION, DEFAULT_WINDOW_DAYS, StoredClaim, Verdict, order
 
 OPEN, DISMISSED = "open", "dismissed"
 _SEVERITY = {"low": 1, "medium": 2, "high": 3}
@@ -35,6 +38,11 @@ class Dispute:
         highs = [math.inf if c.high is None else c.high for c in self.members.values()]
         return min(lows, default=math.inf), max(highs, default=-math.inf)
 
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The earliest and latest as-of date of its members, None when none is dated."""
+        dates = [c.claim_date for c in self.members.values() if c.claim_date]
+        return (min(dates), max(dates)) if dates else None
+
 
 @dataclass(frozen=True)
 class DisputeAlert:
@@ -56,10 +64,11 @@ def dispute_key(claim: StoredClaim) -> str:
 
 
 def group_into_disputes(
-    judged: list[tuple[Verdict, StoredClaim, StoredClaim]], disputes: dict[str, Dispute], next_id: int
+    judged: list[tuple[Verdict, StoredClaim, StoredClaim]], disputes: dict[str, list[Dispute]], next_id: int,
+    window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[DisputeAlert]:
-    """Fold contradictions, oldest new claim first, into `disputes` (by key, updated in place; new ones
-    added with ids from `next_id`) and return the alerts that fire."""
+    """Fold contradictions, oldest new claim first, into `disputes` (the disputes of each key, updated in
+    place; new ones added with ids from `next_id`) and return the alerts that fire."""
     by_new: dict[int, tuple[StoredClaim, list[tuple[Verdict, StoredClaim]]]] = {}
     for verdict, new, previous in judged:
         if verdict.kind == CONTRADICTION:
@@ -67,9 +76,10 @@ def group_into_disputes(
     alerts = []
     for new, conflicts in sorted(by_new.values(), key=lambda item: order(item[0])):
         key = dispute_key(new)
-        dispute = disputes.get(key)
+        dispute = _joined(disputes.setdefault(key, []), [new, *(p for _, p in conflicts)], window_days)
         if dispute is None:
-            dispute = disputes[key] = Dispute(next_id, key)
+            dispute = Dispute(next_id, key)
+            disputes[key].append(dispute)
             next_id += 1
         before = dict(dispute.members)
         low, high = dispute.envelope()
@@ -99,6 +109,20 @@ def group_into_disputes(
             dispute.key, sources, severity)
         alerts.append(DisputeAlert(dispute, severity, explanation, new, previous, not before, sources))
     return alerts
+
+
+def _joined(candidates: list[Dispute], claims: list[StoredClaim], window_days: int) -> Dispute | None:
+    """The dispute these conflicting claims belong to: the one whose period, widened by the window, meets
+    their dates; for undated claims only, the undated one. None: they open a new dispute."""
+    dates = [c.claim_date for c in claims if c.claim_date]
+    window = dt.timedelta(days=window_days)
+    for dispute in candidates:
+        period = dispute.period()
+        if not dates and period is None:
+            return dispute
+        if dates and period and period[0] - window <= max(dates) and min(dates) <= period[1] + window:
+            return dispute
+    return None
 
 
 def _outside(claim: StoredClaim, low: float, high: float) -> bool:

@@ -186,21 +186,25 @@ def insert_alerts(con: duckdb.DuckDBPyConnection, alerts: list[AlertRow], run_id
     return stored
 
 
-def open_disputes(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, Dispute]:
-    """The disputes of `keys` with each member's latest claim: what a new contradiction joins."""
+def open_disputes(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, list[Dispute]]:
+    """The disputes of `keys` (each key's, one per period) with each member's latest claim: what a new
+    contradiction joins."""
     if not keys:
         return {}
     rows = con.execute(
         f"""SELECT d.id, d.key, d.status, {", ".join(f"c.{col}" for col in _STORED_READ)}
             FROM disputes d JOIN dispute_members m ON m.dispute_id = d.id JOIN claim_sources c ON c.id = m.claim_id
-            WHERE d.key IN (SELECT unnest(?::VARCHAR[]))""",
+            WHERE d.key IN (SELECT unnest(?::VARCHAR[])) ORDER BY d.id""",
         [keys],
     ).fetchall()
-    disputes: dict[str, Dispute] = {}
+    by_id: dict[int, Dispute] = {}
     for dispute_id, key, status, *claim in rows:
-        dispute = disputes.setdefault(key, Dispute(dispute_id, key, status))
+        dispute = by_id.setdefault(dispute_id, Dispute(dispute_id, key, status))
         stored = StoredClaim(*claim)
         dispute.members[stored.voice] = stored
+    disputes: dict[str, list[Dispute]] = {}
+    for dispute in by_id.values():
+        disputes.setdefault(dispute.key, []).append(dispute)
     return disputes
 
 
@@ -225,7 +229,9 @@ def save_disputes(con: duckdb.DuckDBPyConnection, disputes: list[Dispute]) -> No
     insert_rows(con, "dispute_members", list(members[0]), members, _DISPUTE_TYPES)
 
 
-def store_verdicts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) -> list[AlertRow]:
+def store_verdicts(
+    con: duckdb.DuckDBPyConnection, judged: list, run_id: str, window_days: int = DEFAULT_WINDOW_DAYS
+) -> list[AlertRow]:
     """Fold the contradictions among (verdict, new, previous) triples into disputes and store the alerts
     they raise; the other verdicts (revisions, where asked for) become alerts of their own."""
     disputes = open_disputes(con, sorted({dispute_key(new) for v, new, _ in judged if v.kind == CONTRADICTION}))
@@ -233,14 +239,14 @@ def store_verdicts(con: duckdb.DuckDBPyConnection, judged: list, run_id: str) ->
     alerts = [
         AlertRow(0, CONTRADICTION, a.severity, a.new.key, a.new.id, a.previous.id, a.explanation, a.dispute.id,
                  [c.id for c in a.sources])
-        for a in group_into_disputes(judged, disputes, next_dispute)
+        for a in group_into_disputes(judged, disputes, next_dispute, window_days)
     ]
     alerts += [
         AlertRow(0, v.kind, v.severity, new.key, new.id, previous.id, v.explanation, None)
         for v, new, previous in judged if v.kind != CONTRADICTION
     ]
     stored = insert_alerts(con, sorted(alerts, key=lambda a: (a.new_claim_id, a.previous_claim_id)), run_id)
-    save_disputes(con, list(disputes.values()))
+    save_disputes(con, [d for key in disputes.values() for d in key])
     return stored
 
 
@@ -251,7 +257,7 @@ def compare_new_claims(
     and store the alerts they raise (and the other `kinds`: revisions, where asked for), in one transaction with marking
     the claims compared: a crash in between leaves them to the next batch."""
     with transaction(con):
-        stored = store_verdicts(con, judge_pairs(pending_pairs(con), concepts, kinds, window_days), run_id)
+        stored = store_verdicts(con, judge_pairs(pending_pairs(con), concepts, kinds, window_days), run_id, window_days)
         mark_compared(con)
     return stored
 

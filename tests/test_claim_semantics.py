@@ -127,6 +127,11 @@ def stored(id, value, low, high, *, day, measure="killed", actor="a", article=No
          NOT_COMPARABLE, None),
         # two actors quoted in one article disagree as two sources
         (stored(2, 900, 900, None, day=1, actor="b", article=7), stored(1, 300, 280, 320, day=1, article=7), CONTRADICTION, "high"),
+        # far more than an order of magnitude apart, one said by nobody named: different things (an attack, the war)
+        (stored(2, 9000, 9000, 9000, day=2, actor=None), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
+        (stored(2, 3000, 3000, 3000, day=2, actor=None), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
+        # two named sources that far apart dispute in earnest (one side minimising)
+        (stored(2, 9000, 9000, 9000, day=2, actor="b"), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
         # overlapping intervals agree
         (stored(2, 310, 300, 320, day=2, actor="b"), stored(1, 305, 290, 320, day=1), CORROBORATES, None),
     ],
