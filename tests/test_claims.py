@@ -1,4 +1,4 @@
-"""Claims and their comparison, as ../shared/design/claims.md specifies, on sentences written here."""
+"""Claims and their comparison, as docs/claims.md specifies, on sentences written here."""
 
 import datetime as dt
 
