@@ -91,6 +91,7 @@ class _Wording:
     period_start: re.Pattern[str]
     reporting: re.Pattern[str]
     located: frozenset[str]
+    groups: dict[str, str]  # a counted noun, lower-cased -> the group it names
 
 
 @cache
@@ -114,6 +115,7 @@ def _wording() -> _Wording:
         period_start=union(modality["period_start"]),
         reporting=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in data['reporting'])})\b", re.I),
         located=frozenset(measures.get("located", [])),
+        groups={word: group for group, words in data.get("groups", {}).items() for word in words},
     )
 
 
@@ -156,7 +158,7 @@ def claims_from_figures(
                 actor=_actor(text, sentences, figure, offset, concepts, wording),
                 attribution=figure.attribution,
                 claim_date=as_of,
-                modality=_modality(figure, offset, wording),
+                modality=_modality(figure, offset, wording, concepts),
                 period_start=period_start,
             )
         )
@@ -368,10 +370,14 @@ def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]
     return (start, start + len(attribution)) if start >= 0 else (0, 0)
 
 
-def _modality(figure: Figure, offset: int, wording: _Wording) -> str:
-    """Plan, increment, subset or count, from the wording around the figure in its clause."""
+def _modality(figure: Figure, offset: int, wording: _Wording, concepts: Concepts) -> str:
+    """Plan, increment, subset or count, from the wording around the figure in its clause. A harm
+    figure that counts a group ("14,500 children were killed") is that group's subset of the toll."""
     sentence = figure.sentence
     end = offset + len(figure.text)
+    group = _group(figure, wording)
+    if group and figure.measure in wording.located and figure.measure != group:
+        return f"{SUBSET}:{group}"
     if figure.part_of or wording.subset_after.match(sentence, end) or _OWN_SUBSET.search(figure.text):
         return SUBSET
     before = sentence[max(0, offset - 40) : offset]
@@ -383,6 +389,15 @@ def _modality(figure: Figure, offset: int, wording: _Wording) -> str:
     start = clause_start(sentence, 0, offset)
     clause = sentence[max(0, start - 25) : clause_end(sentence, end, len(sentence))]
     return PLAN if wording.plan.search(clause) else COUNT
+
+
+def _group(figure: Figure, wording: _Wording) -> str | None:
+    """The group of people the figure's words name, if any ("14,500 children dead", "aid workers")."""
+    words = re.findall(r"[^\W\d_]+", figure.text.casefold())
+    for first, second in zip(words, [*words[1:], ""]):
+        if group := wording.groups.get(f"{first} {second}") or wording.groups.get(first):
+            return group
+    return None
 
 
 def _as_of(

@@ -70,6 +70,10 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         ("It sent 4,000 troops, including 300 officers.", "en", SUBSET),
         ("Es kamen 4.000 Soldaten an, darunter 300 Offiziere.", "de", SUBSET),
         ("Mindestens 3.000 Soldaten sind im Grenzgebiet stationiert.", "de", COUNT),
+        # a harm figure counting a group is that group's part of the toll
+        ("Bei den Überschwemmungen in Peru wurden 40 Kinder getötet.", "de", "subset:children"),
+        ("The floods in Peru left 12 aid workers dead, the agency said.", "en", "subset:aid_workers"),
+        ("Bei den Überschwemmungen in Peru wurden 140 Menschen getötet.", "de", COUNT),
     ],
 )
 def test_modality(text, lang, modality):
