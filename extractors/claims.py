@@ -205,6 +205,8 @@ def _subject_and_scope(
     if after:
         return after[0][0], place
     own_side = fighters and _OWN_SIDE.search(sentence[max(0, offset - 12) : offset + len(figure.text)])
+    if own_side and (speaker := matches(concepts.subjects, sentence, *quoted)):
+        return speaker[0][0], place  # "Russia said 63 of its troops were killed": the speaker's side
     if not own_side:  # "the Ukrainian military said 400 soldiers": the source; "63 of its troops": its side
         found = [m for m in found if not _is_source(sentence, m[2], wording)]
     before = [m for m in found if m[2] <= offset and offset - m[2] <= SUBJECT_BEFORE_CHARS]

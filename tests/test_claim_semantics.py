@@ -38,6 +38,8 @@ def one(text, lang, published=PUBLISHED):
         ("At least 1,200 Malian refugees crossed into Niger.", "en", "mali/refugees/niger/total"),
         ("Mehr als 40 malische Soldaten wurden bei dem Angriff getötet oder verletzt.", "de", "mali/casualties/-/total"),
         ("Polish police arrested 85 people after the protest.", "en", "poland/arrested/-/total"),
+        # "its troops": the speaker's side, not the country where they fell
+        ("Peru said on Monday that 12 of its soldiers were killed in a strike in Bolivia.", "en", "peru/killed/bolivia/total"),
     ],
 )
 def test_any_country_and_the_measure_from_the_predicate(text, lang, key):
