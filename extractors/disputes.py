@@ -2,7 +2,8 @@
 
 An analyst wants one message when sources start to disagree about something, and another only when
 a source joins with a figure outside the range already disputed — not one alert per pair of claims.
-A dispute an analyst dismissed stays quiet until a new source joins. Last week's toll and last
+A disagreement inside one article (two sources quoted against each other) alerts once even within
+the range. A dispute an analyst dismissed stays quiet until a new source joins. Last week's toll and last
 year's are two disputes: a contradiction joins the dispute of its key whose dates (widened by the
 window) meet the dates of the claims in conflict, and an all-undated one joins the key's undated dispute.
 """
@@ -90,7 +91,11 @@ def group_into_disputes(
         dispute.changed = True
         newcomers = [c for c in [new, *(p for _, p in conflicts)] if c.voice not in before]
         outside = [c for c in newcomers if _outside(c, low, high)]
-        if before and not outside and not (dispute.status == DISMISSED and newcomers):
+        # Two sources one article quotes against each other are news of their own, once per article.
+        held = before.get(new.voice)
+        in_article = any(p.article_id == new.article_id for _, p in conflicts) and (
+            held is None or held.article_id != new.article_id)
+        if before and not outside and not in_article and not (dispute.status == DISMISSED and newcomers):
             continue
         dispute.status = OPEN
         severity = max((v.severity or "low" for v, _ in conflicts), key=_SEVERITY.__getitem__)

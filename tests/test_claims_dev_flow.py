@@ -53,13 +53,14 @@ def scored(shared, tmp_path_factory):
 
 def test_real_news_raise_few_alerts_and_updates_over_time_are_not_high(scored):
     # 269 when every pair was an alert; 57 with one dispute per key, which hid most documented
-    # contradictions (3 of 17) behind a dispute that spanned years; one dispute per key and period: 87
-    assert scored["alerts"] <= 90, scored
+    # contradictions (3 of 17) behind a dispute that spanned years; one dispute per key and period, and
+    # an alert for each article quoting two sources against each other: 96
+    assert scored["alerts"] <= 100, scored
     assert scored["drift_high"] <= 2, scored
 
 
 def test_real_news_find_documented_contradictions_and_spare_agreements(scored):
-    assert scored["contra"] >= 7 and scored["internal"] >= 4, scored
+    assert scored["contra"] >= 7 and scored["internal"] >= 7, scored
     # 4 agreeing pairs share their two pages with a documented contradiction: any alert between those
     # pages raises both
-    assert scored["agree"] <= 13, scored
+    assert scored["agree"] <= 11, scored

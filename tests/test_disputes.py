@@ -96,3 +96,15 @@ def test_undated_conflicts_share_their_key_s_undated_dispute():
     (first,) = fold(undated, disputes)
     assert first.severity == "low" and first.dispute.period() is None
     assert join(replace(claim(3, 10, 10, 10, "army"), claim_date=None), disputes)[0].dispute is first.dispute
+
+
+def test_two_sources_one_article_quotes_against_each_other_alert_once_even_inside_the_range():
+    disputes = {}
+    fold([claim(1, 40, 38, 42, "police"), claim(2, 200, 190, 210, "red_cross")], disputes)
+    # one article quotes the ministry's 100 against the army's 60: both inside 38 .. 210, yet news
+    army, ministry = (replace(claim(i, v, v - 2, v + 2, who), article_id=7, story="7") for i, v, who in
+                      [(3, 60, "army"), (4, 100, "ministry")])
+    (alert,) = fold([army, ministry], disputes, 10)
+    assert {alert.new.id, alert.previous.id} == {3, 4} and not alert.opened
+    # a third figure of that article from the army adds nothing
+    assert join(replace(claim(5, 61, 59, 63, "army"), article_id=7, story="7"), disputes) == []
