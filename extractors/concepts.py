@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import ahocorasick
 
 WATCHLIST_ENV = "NEWSMON_WATCHLIST"
 _SECTIONS = ("subjects", "places", "actors")
@@ -119,33 +122,53 @@ def _country_aliases(countries: dict) -> tuple[dict[str, list[str]], dict[str, l
 
 @dataclass(frozen=True)
 class AliasTable:
-    """Aliases of many concepts in one regex; the longest alias at a position wins."""
+    """Aliases of many concepts in one Aho-Corasick automaton: one pass over the text finds every
+    alias, whatever their number (a regex alternation of a thousand names tries each at every word).
+    At a position the longest alias wins; matches do not overlap, leftmost first."""
 
-    pattern: re.Pattern[str]
-    concept_of: dict[str, str]  # lower-cased alias -> concept
+    automaton: Any  # ahocorasick.Automaton of lower-cased alias -> (alias, concept)
+    whole_words: bool
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
         end = len(text) if end is None else end
-        found = ((self.concept_of.get(m.group(0).lower()), m) for m in self.pattern.finditer(text, start, end))
-        return [(concept, m.start(), m.end()) for concept, m in found if concept]
+        window = text[start:end]
+        lowered = window.lower()
+        if len(lowered) != len(window):  # a letter whose lower case is longer ("İ"): offsets would shift
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in window)
+        found = []
+        for last, (alias, concept) in self.automaton.iter(lowered):
+            first = last - len(alias) + 1
+            before = start + first - 1  # the text before the window counts, as a regex lookbehind sees it
+            if before >= 0 and (text[before].isalnum() or text[before] in "_-"):
+                continue  # aliases start words ("Russia", not "Belarussia")
+            after = last + 1
+            if self.whole_words and after < len(window) and (
+                window[after].isalnum() or (window[after] == "-" and after + 1 < len(window) and window[after + 1].isalnum())):
+                continue  # place names are whole words ("Russia's", not "North Korean" for "north korea")
+            found.append((first, after, concept))
+        found.sort(key=lambda m: (m[0], -m[1]))
+        chosen, reached = [], 0
+        for first, after, concept in found:
+            if first >= reached:
+                chosen.append((concept, start + first, start + after))
+                reached = after
+        return chosen
 
 
 def _pattern(aliases: dict[str, list[str]], whole_words: bool = False) -> AliasTable:
     """Aliases match at word starts, longest first, case-insensitively. Place names match whole
-    words only ("Russia's", not "North Korean" for "north korea"). An alias two concepts share
-    belongs to the first."""
-    concept_of: dict[str, str] = {}
+    words only. An alias two concepts share belongs to the first."""
+    automaton = ahocorasick.Automaton()
     for concept, words in aliases.items():
         if not concept.isidentifier():
             raise ValueError(f"concept names are letters, digits and underscores: {concept!r}")
         for word in words:
-            if word:
-                concept_of.setdefault(word.lower(), concept)
-    if not concept_of:
-        return AliasTable(re.compile("(?!)"), {})
-    body = "|".join(re.escape(w) for w in sorted(concept_of, key=len, reverse=True))
-    end = r"(?![^\W_]|-\w)" if whole_words else ""
-    return AliasTable(re.compile(rf"(?<![\w-])(?:{body}){end}", re.IGNORECASE), concept_of)
+            key = word.lower()
+            if word and key not in automaton:
+                automaton.add_word(key, (key, concept))
+    if len(automaton):
+        automaton.make_automaton()
+    return AliasTable(automaton, whole_words)
 
 
 def matches(table: AliasTable, text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:

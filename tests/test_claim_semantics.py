@@ -151,3 +151,16 @@ def test_the_window_is_a_setting():
     new, previous = stored(2, 900, 900, None, day=12, actor="b", measure="troops"), stored(1, 300, 280, 320, day=1, measure="troops")
     assert compare_claims(new, previous, load_concepts(), window_days=7).kind == REVISION
     assert compare_claims(new, previous, load_concepts(), window_days=14).kind == CONTRADICTION
+
+
+def test_aliases_match_at_word_starts_longest_first_and_places_as_whole_words():
+    from extractors.concepts import _pattern
+
+    places = _pattern({"north_korea": ["north korea", "nordkorea"], "korea": ["korea"], "niger": ["niger"]}, whole_words=True)
+    text = "Nordkoreas Truppen: from North Korea to Nigeria, not Niger-based; in Niger."
+    assert [(c, text[s:e]) for c, s, e in places.find(text)] == [("north_korea", "North Korea"), ("niger", "Niger")]
+    subjects = _pattern({"russia": ["russisch", "russia"], "belarus": ["belarus"]})
+    text = "russische Soldaten, Belarussia, Weißrussland"
+    assert [c for c, _, _ in subjects.find(text)] == ["russia", "belarus"]  # "russ" inside a word never starts one
+    # a window sees the text before it: "Belarussia" cut after "Bela" is still inside a word
+    assert subjects.find("Belarussia", 4) == []
