@@ -14,7 +14,6 @@ and actors under the same section names: [subjects.x], [places.x], [actors.x]; a
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
