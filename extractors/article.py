@@ -8,13 +8,17 @@ from .formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from .html import extract_html
 from .language import detect_language
 from .markdown import markdown_to_text
+from .outlets import masthead, outlet_from_url
 from .plaintext import PlainTextResult, strip_boilerplate
 from .records import Article
 from .rules import Rules, load_rules
 
+MASTHEAD_LINES = 10  # a masthead is looked for among the first lines of a dump (blank ones included)
+
 
 def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -> Article:
-    """Clean a plain-text page dump; detect its language unless `lang` is given."""
+    """Clean a plain-text page dump; detect its language unless `lang` is given. With no outlet stated,
+    the masthead the dump starts with names it."""
     result = strip_boilerplate(text, rules or load_rules())
     found = result.published
     return _article(
@@ -24,12 +28,13 @@ def clean_text(text: str, lang: str | None = None, rules: Rules | None = None) -
         published=found.date if found else None,
         precision=found.precision if found else None,
         author=result.author,
-        outlet=result.outlet,
+        outlet=result.outlet or masthead(text.splitlines()[:MASTHEAD_LINES]),
     )
 
 
 def clean_html(html: str, lang: str | None = None, rules: Rules | None = None) -> Article:
-    """Clean an HTML page: trafilatura's main text and metadata, then our residual rules."""
+    """Clean an HTML page: trafilatura's main text and metadata, then our residual rules. With no site
+    name stated, the domain of the page's own URL (canonical link, og:url) names the outlet."""
     result, meta = extract_html(html, rules or load_rules())
     published = meta.get("published")
     return _article(
@@ -39,7 +44,7 @@ def clean_html(html: str, lang: str | None = None, rules: Rules | None = None) -
         published=published,
         precision="day" if published else None,
         author=meta.get("author") or result.author,
-        outlet=meta.get("outlet") or result.outlet,
+        outlet=meta.get("outlet") or result.outlet or outlet_from_url(meta.get("url")),
     )
 
 

@@ -31,6 +31,7 @@ def extract_html(html: str, rules: Rules) -> tuple[PlainTextResult, dict]:
         "published": _iso_date(doc.date),
         "author": doc.author or None,
         "outlet": doc.sitename or None,
+        "url": doc.url or None,  # the page's own address (canonical link, og:url), when it states one
     }
     return result, meta
 

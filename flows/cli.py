@@ -15,7 +15,6 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import settings as env
 from .errors import UserError
@@ -124,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
         help="default: table on a terminal, csv when the output goes to a pipe or file",
     )
     sql.set_defaults(run=_sql)
+
+    from .feeds_command import add_feeds_commands
+
+    add_feeds_commands(commands, [quiet], db_help)
     return parser
 
 
@@ -208,11 +211,10 @@ def _poll(args: argparse.Namespace) -> int:
 def _check_feeds(feeds_file: str | None, feed_urls: list[str] | None, settings: env.Settings) -> str | None:
     """The feeds file a poll reads (None: only --feed URLs), loaded once now so a mistake in it stops the
     command before Prefect starts; the --feed URLs must be http(s)."""
-    from .feedlist import DEFAULT_FEEDS, load_feeds
+    from .feedlist import DEFAULT_FEEDS, load_feeds, url_problem
 
     for url in feed_urls or []:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if url_problem(url):
             raise UserError(f"--feed {url}: not an http(s) URL")
     if feeds_file is None and feed_urls:
         return None

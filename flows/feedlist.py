@@ -6,13 +6,14 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import UserError
 
 FEEDS_ENV = "NEWSMON_FEEDS"
 DEFAULT_FEEDS = "feeds.toml"
 DEFAULT_INTERVAL_MINUTES = 15
-_KEYS = {"name", "url", "outlet", "language", "interval_minutes", "fetch", "trusted"}
+_KEYS = {"name", "url", "outlet", "language", "interval_minutes", "fetch", "trusted", "category"}
 
 
 class FeedsFileError(UserError):
@@ -28,6 +29,18 @@ class Feed:
     interval_minutes: int = DEFAULT_INTERVAL_MINUTES
     fetch: str = "article"  # "article": fetch each entry's page; "summary": keep the feed's own content
     trusted: bool = False  # allows addresses inside the local network (tests, intranet feeds)
+    category: str | None = None  # the OPML folder it came from or goes to, e.g. "News/World"
+
+
+def url_problem(url: object) -> str | None:
+    """Why `url` cannot be a feed's URL, or None when it can: the one check the feeds file, `poll --feed`
+    and `feeds add` / `feeds import` share."""
+    if not isinstance(url, str):
+        return "'url' must be an http(s) URL"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or url != url.strip():
+        return f"not an http(s) URL: {url!r}"
+    return None
 
 
 def default_feeds_path() -> str:
@@ -53,8 +66,8 @@ def load_feeds(path: str | Path) -> list[Feed]:
         unknown = set(entry) - _KEYS
         if unknown:
             raise FeedsFileError(f"{where}: unknown keys {sorted(unknown)} (known: {sorted(_KEYS)})")
-        if not isinstance(entry.get("url"), str) or not entry["url"].startswith(("http://", "https://")):
-            raise FeedsFileError(f"{where}: 'url' must be an http(s) URL")
+        if url_problem(entry.get("url")):
+            raise FeedsFileError(f"{where}: 'url' must be an http(s) URL, not {entry.get('url')!r}")
         if entry.get("fetch", "article") not in ("article", "summary"):
             raise FeedsFileError(f"{where}: 'fetch' is 'article' or 'summary', not {entry['fetch']!r}")
         interval = entry.get("interval_minutes", DEFAULT_INTERVAL_MINUTES)
@@ -63,6 +76,6 @@ def load_feeds(path: str | Path) -> list[Feed]:
         feeds.append(Feed(
             url=entry["url"], name=entry.get("name") or entry["url"], outlet=entry.get("outlet"),
             language=entry.get("language"), interval_minutes=interval, fetch=entry.get("fetch", "article"),
-            trusted=bool(entry.get("trusted", False)),
+            trusted=bool(entry.get("trusted", False)), category=entry.get("category"),
         ))
     return feeds

@@ -125,7 +125,8 @@ def read_files(
 
 @dataclass(frozen=True)
 class Hints:
-    """What a feed says about an entry: used where the page itself says nothing (the outlet overrides)."""
+    """What a feed says about an entry: used where the page itself says nothing (the outlet overrides;
+    with neither, the page's domain names the outlet)."""
 
     title: str | None = None
     published: dt.date | None = None
@@ -168,6 +169,7 @@ def article_row(
     from extractors.claims import claims_from_figures
     from extractors.figures import extract_figures
     from extractors.minhash import minhash_signature
+    from extractors.outlets import outlet_from_url
 
     try:
         decoded = decode_bytes(data, charset)
@@ -182,7 +184,7 @@ def article_row(
             title=article.title or hints.title,
             published=article.published or hints.published,
             published_precision=article.published_precision or ("day" if hints.published else None),
-            outlet=hints.outlet or article.outlet,
+            outlet=hints.outlet or article.outlet or outlet_from_url(source),
             language=article.language or hints.language,
         )
     figures = extract_figures(

@@ -200,3 +200,26 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, feed_url: str, outcomes: lis
             [outcome.error, outcome.article_url, outcome.stored, outcome.final, MAX_PAGE_ATTEMPTS, feed_url,
              outcome.entry_key],
         )
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """What `newsmon feeds list` shows of a feed's polls."""
+
+    last_polled_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    last_status: int | None
+    last_error: str | None
+    consecutive_failures: int
+    next_poll_at: dt.datetime | None
+    entries_seen: int | None
+
+
+def feed_health(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, FeedHealth]:
+    """The poll state of these feeds (one query); a feed never polled is not in the result."""
+    rows = con.execute(
+        "SELECT url, last_polled_at, last_success_at, last_status, last_error, consecutive_failures, next_poll_at,"
+        " entries_seen FROM feed_status WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+        [urls],
+    ).fetchall()
+    return {url: FeedHealth(*rest) for url, *rest in rows}
