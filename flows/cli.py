@@ -124,6 +124,15 @@ def _parser() -> argparse.ArgumentParser:
         help="default: table on a terminal, csv when the output goes to a pipe or file",
     )
     sql.set_defaults(run=_sql)
+
+    export = commands.add_parser(
+        "export", parents=[quiet], help="write tables and views to Parquet or CSV files in a folder (never over the database)"
+    )
+    export.add_argument("folder", help="folder for the files (created if missing): one <name>.parquet or <name>.csv each")
+    export.add_argument("--db", help=db_help)
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="default: parquet")
+    export.add_argument("--table", action="append", metavar="NAME", help="a table or view to export (repeatable; default: all)")
+    export.set_defaults(run=_export)
     return parser
 
 
@@ -428,10 +437,11 @@ def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from storage import DEFAULT_DB, run_query
+    from storage.query import QueryRefused
 
     try:
         columns, rows = run_query(args.db or args.settings.db or DEFAULT_DB, args.query)
-    except duckdb.Error as exc:  # the query (or the file) is the user's to fix
+    except (duckdb.Error, QueryRefused) as exc:  # the query (or the file) is the user's to fix
         raise UserError(str(exc)) from exc
     form = args.format or ("table" if sys.stdout.isatty() else "csv")
     if form == "json":
@@ -447,6 +457,22 @@ def _sql(args: argparse.Namespace) -> int:
         for row in rows:
             table.add_row(*("NULL" if v is None else str(v) for v in row))
         _console().print(table)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from storage import DEFAULT_DB
+    from storage.export import ExportRefused, export_tables
+
+    try:
+        done = export_tables(args.db or args.settings.db or DEFAULT_DB, args.folder, args.format, args.table)
+    except (ExportRefused, duckdb.Error, OSError) as exc:
+        raise UserError(f"export to {args.folder}: {exc}") from exc
+    for item in done:
+        print(f"{item.name:28} {item.rows:>10,} rows  {item.path}")
+    print(f"{len(done)} tables and views written to {Path(args.folder).resolve()}")
     return 0
 
 
