@@ -144,9 +144,11 @@ def _backfill(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from .backfill import backfill
+    from .inputs import source_name
 
-    # the missing paths go along too: the run records them in skipped_inputs
-    summary = backfill(paths=args.paths, db=db, batch_size=args.batch_size, lock_timeout=lock_timeout)
+    # the missing paths go along too: the run records them in skipped_inputs. A name that is not UTF-8
+    # goes as its file: URI (Prefect's parameters are JSON, which cannot carry it)
+    summary = backfill(paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout)
     print(_summary_text(summary, time.monotonic() - started))
     return PARTLY if missing else OK
 
