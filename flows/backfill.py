@@ -30,7 +30,8 @@ from storage import (
     write_connection,
 )
 
-from .alerts import alerts_artifact, find_alerts, send_alerts
+from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .delivery import Outbox
 from .inputs import ReadBatch, discover, read_files, source_name, start_worker
 from .progress import progress_bar
 from .runs import begin_run, record_failure
@@ -68,7 +69,7 @@ def store_batch(
         counts = write_batch(con, batch.rows, batch.skipped, run_id, unchanged=batch.unchanged)
         alerts = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
     batch.release()
-    send_alerts(db, alerts, lock_timeout)
+    announce_alerts(alerts)
     return counts, alerts
 
 
@@ -90,6 +91,7 @@ def backfill(
     begin_run(db, run_id, "backfill", [source_name(str(p)) for p in paths], lock_timeout)
     totals, files = BatchCounts(), []
     alerts: list[dict] = []
+    outbox = Outbox(db, lock_timeout, logger).__enter__()  # sends what earlier runs left pending, now
     try:  # from here on, any error marks the run failed
         found = discover(paths)
         files = found.files
@@ -106,8 +108,11 @@ def backfill(
                 counts, raised = store_batch(quote(batch), db, run_id, lock_timeout)
                 totals = totals + counts
                 alerts += raised
+                if raised:
+                    outbox.wake()  # their deliveries go out while the next batches are read and stored
     except BaseException as exc:  # KeyboardInterrupt too: the run did not finish
         record_failure(db, run_id, len(files), totals, exc)
+        outbox.close()
         raise
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, len(found.files), totals)
@@ -118,6 +123,8 @@ def backfill(
         totals.stored, totals.duplicates, totals.unchanged, totals.skipped, len(alerts),
     )
     alerts_artifact(alerts)
+    if not outbox.close():
+        logger.warning("alert deliveries still in flight at the end of the run: later runs send what stays pending")
     return RunSummary(run_id, db, len(found.files), totals, languages, skipped, time.monotonic() - started, alerts)
 
 

@@ -114,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
     alerts.add_argument("--db", help=db_help)
     alerts.add_argument("--since", type=_date_arg, help="only alerts raised on or after this date (YYYY-MM-DD)")
     alerts.add_argument("--json", action="store_true", help="a JSON array, one object per alert")
+    alerts.add_argument(
+        "--undelivered", action="store_true",
+        help="instead: the deliveries still pending (with their next attempt) or given up, with the last error",
+    )
     alerts.set_defaults(run=_alerts)
 
     sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
@@ -411,6 +415,8 @@ def _alerts(args: argparse.Namespace) -> int:
     from storage import DEFAULT_DB, read_connection
     from storage.claims import alert_details
 
+    if args.undelivered:
+        return _undelivered(args)
     with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
         alerts = alert_details(con, since=args.since)
     if args.json:
@@ -432,6 +438,24 @@ def _alerts(args: argparse.Namespace) -> int:
             copies = f" (+{s['copies'] - 1} copies)" if s["copies"] > 1 else ""
             print(f"    {s['source']:<22} {_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
     print(f"{len(alerts)} alerts")
+    return 0
+
+
+def _undelivered(args: argparse.Namespace) -> int:
+    from storage import DEFAULT_DB, read_connection
+    from storage.deliveries import undelivered
+
+    with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
+        stuck = undelivered(con)
+    if args.json:
+        print(json.dumps(stuck, ensure_ascii=False, indent=2))
+        return 0
+    for d in stuck:
+        when = f"next attempt {d['next_attempt_at']}" if d["status"] == "pending" else "given up"
+        print(f"alert {d['alert']} -> {d['channel']}: {d['status']}, {d['attempts']} attempts, {when}"
+              f"{': ' + d['last_error'] if d['last_error'] else ''}")
+        print(f"    {d['explanation']}")
+    print(f"{len(stuck)} deliveries not delivered")
     return 0
 
 

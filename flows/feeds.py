@@ -44,7 +44,8 @@ from storage.feeds import (
     record_polls,
 )
 
-from .alerts import alerts_artifact, find_alerts, send_alerts
+from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .delivery import Outbox
 from .feedlist import Feed, default_feeds_path, load_feeds
 from .http import Fetched, fetch, http_client
 from .inputs import Hints, article_row
@@ -203,7 +204,7 @@ def ingest_feed(
                 counts = write_batch(con, rows, skipped, run_id)
                 record_outcomes(con, feed.url, outcomes)
                 raised = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
-            send_alerts(db, raised, lock_timeout)
+            announce_alerts(raised)
             totals = totals + counts
             alerts += raised
     return totals, fetched_ok, failed, alerts
@@ -264,6 +265,7 @@ def poll_feeds(
     run_id = flow_run.get_id() or str(uuid.uuid4())
     summary = PollSummary(run_id, db)
     begin_run(db, run_id, "poll_feeds", [f.url for f in feeds], lock_timeout)
+    outbox = Outbox(db, lock_timeout, logger).__enter__()  # sends what earlier runs left pending, now
     try:
         checks, summary.new_entries = check_feeds(feeds, db, run_id, respect_schedule, lock_timeout)
         summary.feeds_polled = len(checks)
@@ -280,8 +282,11 @@ def poll_feeds(
             summary.pages_fetched += fetched
             summary.pages_failed += failed
             summary.alerts += alerts
+            if alerts:
+                outbox.wake()  # their deliveries go out while the next feeds are fetched
     except BaseException as exc:  # KeyboardInterrupt too: the run did not finish
         record_failure(db, run_id, summary.pages_fetched + summary.pages_failed, summary.counts, exc)
+        outbox.close()
         raise
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, summary.pages_fetched + summary.pages_failed, summary.counts)
@@ -292,4 +297,6 @@ def poll_feeds(
         summary.pages_failed, summary.counts.stored, len(summary.alerts),
     )
     alerts_artifact(summary.alerts)
+    if not outbox.close():
+        logger.warning("alert deliveries still in flight at the end of the run: later runs send what stays pending")
     return summary
