@@ -101,21 +101,18 @@ def test_an_unreadable_folder_is_recorded(tmp_path):
         (folder / "locked").chmod(0o755)
 
 
-def test_a_failing_run_is_marked_failed_and_a_dead_one_crashed(tmp_path):
+def test_a_dead_run_is_marked_crashed_by_the_next_run(tmp_path):
+    import socket
+
     from flows.runs import begin_run
+    from storage import write_connection
 
     db = str(tmp_path / "runs.duckdb")
     folder = tmp_path / "in"
     folder.mkdir()
     good_files(folder, 1)
     backfill([str(folder)], db=db)
-    with read_connection(db) as con:  # a run of this machine whose process is gone (kill -9)
-        pass
-    from storage import write_connection
-
-    with write_connection(db) as con:
-        import socket
-
+    with write_connection(db) as con:  # a run of this machine whose process is gone (kill -9), one of another
         con.execute("INSERT INTO ingest_runs (id, flow, started_at, status, pid, host) VALUES"
                     " ('dead', 'backfill', now(), 'running', 2147483646, ?),"
                     " ('elsewhere', 'backfill', now(), 'running', 1, 'another-host')", [socket.gethostname()])
