@@ -34,8 +34,9 @@ _FALLBACKS = ("cp1252", "latin-1")
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     """Decode a file's bytes, or raise UnreadableInput for empty and binary files.
 
-    Order: a byte-order mark, strict UTF-8, a charset the document declares
-    (HTML meta), then Windows-1252 and Latin-1.
+    Order: a byte-order mark, strict UTF-8, UTF-8 with its few bad sequences replaced by U+FFFD
+    (`mostly_utf8`: one stray byte in a UTF-8 article must not garble every umlaut of it), a charset
+    the document declares (HTML meta), then Windows-1252 and Latin-1.
     """
     if not data.strip():
         raise UnreadableInput("empty file")
@@ -48,12 +49,31 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8", errors="replace")
+    if mostly_utf8(data, replaced):
+        return _checked(replaced, UTF8_REPLACED)
     for encoding in _candidates(data, declared):
         try:
             return _checked(data.decode(encoding), encoding)
         except (UnicodeDecodeError, LookupError):
             continue
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+# What `encoding` says of a text decoded as UTF-8 with bad sequences replaced.
+UTF8_REPLACED = "utf-8-replaced"
+# UTF-8 with replacements wins when at least this share of the non-ASCII sequences are valid UTF-8. A
+# legacy-encoded text has almost none (every umlaut is a bad sequence), a UTF-8 text with a stray byte
+# almost all; pure ASCII with one bad byte is an accented letter of a legacy encoding.
+MIN_VALID_SHARE = 0.9
+
+
+def mostly_utf8(data: bytes, replaced: str) -> bool:
+    """Whether `data`, which is not valid UTF-8, is UTF-8 with a few bad sequences (`replaced`: it
+    decoded with errors='replace')."""
+    bad = replaced.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    valid = sum(1 for ch in replaced if ord(ch) > 0x7F) - bad
+    return valid > 0 and valid >= MIN_VALID_SHARE * (valid + bad)
 
 
 def _candidates(data: bytes, declared: str | None) -> list[str]:

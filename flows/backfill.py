@@ -13,7 +13,6 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -21,21 +20,21 @@ from prefect.utilities.annotations import quote
 
 from storage import (
     BatchCounts,
-    DatabaseLocked,
     SkippedInput,
     default_db_path,
     finish_run,
     known_inputs,
     language_counts,
     skipped_inputs,
-    start_run,
     write_batch,
     write_connection,
 )
 
-from .alerts import alerts_artifact, find_alerts, send_alerts
-from .inputs import ReadBatch, discover, read_files, start_worker
+from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .delivery import Outbox
+from .inputs import ReadBatch, discover, read_files, source_name, start_worker
 from .progress import progress_bar
+from .runs import begin_run, record_failure
 
 DEFAULT_BATCH_SIZE = 100
 WORKERS_ENV = "NEWSMON_WORKERS"
@@ -70,7 +69,7 @@ def store_batch(
         counts = write_batch(con, batch.rows, batch.skipped, run_id, unchanged=batch.unchanged)
         alerts = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
     batch.release()
-    send_alerts(db, alerts, lock_timeout)
+    announce_alerts(alerts)
     return counts, alerts
 
 
@@ -89,15 +88,19 @@ def backfill(
     started = time.monotonic()
     db = db or default_db_path()
     run_id = flow_run.get_id() or str(uuid.uuid4())
-    found = discover(paths)
-    with write_connection(db, lock_timeout) as con:
-        start_run(con, run_id, "backfill", [str(p) for p in paths])
-        totals = write_batch(con, [], found.skipped, run_id)
-        stored_hashes = known_inputs(con, found.files)
-    logger.info("%d files to read, %d skipped, into %s", len(found.files), len(found.skipped), db)
-    batches = [found.files[i : i + batch_size] for i in range(0, len(found.files), batch_size)]
+    begin_run(db, run_id, "backfill", [source_name(str(p)) for p in paths], lock_timeout)
+    totals, files = BatchCounts(), []
     alerts: list[dict] = []
-    try:
+    outbox = Outbox(db, lock_timeout, logger).__enter__()  # sends what earlier runs left pending, now
+    try:  # from here on, any error marks the run failed
+        found = discover(paths)
+        files = found.files
+        with write_connection(db, lock_timeout) as con:
+            totals = write_batch(con, [], found.skipped, run_id)
+            known = known_inputs(con, [source_name(f) for f in files])
+        stored_hashes = {f: known[source_name(f)] for f in files if source_name(f) in known}
+        logger.info("%d files to read, %d skipped, into %s", len(files), len(found.skipped), db)
+        batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
         with progress_bar(len(found.files), "backfill") as advance:
             for _, batch in _read_ahead(batches, stored_hashes, advance):
                 # quote(): Prefect would otherwise walk every row, figure and claim of the batch looking
@@ -105,8 +108,11 @@ def backfill(
                 counts, raised = store_batch(quote(batch), db, run_id, lock_timeout)
                 totals = totals + counts
                 alerts += raised
-    except Exception as exc:
-        record_failure(db, run_id, len(found.files), totals, exc)
+                if raised:
+                    outbox.wake()  # their deliveries go out while the next batches are read and stored
+    except BaseException as exc:  # KeyboardInterrupt too: the run did not finish
+        record_failure(db, run_id, len(files), totals, exc)
+        outbox.close()
         raise
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, len(found.files), totals)
@@ -117,6 +123,8 @@ def backfill(
         totals.stored, totals.duplicates, totals.unchanged, totals.skipped, len(alerts),
     )
     alerts_artifact(alerts)
+    if not outbox.close():
+        logger.warning("alert deliveries still in flight at the end of the run: later runs send what stays pending")
     return RunSummary(run_id, db, len(found.files), totals, languages, skipped, time.monotonic() - started, alerts)
 
 
@@ -176,12 +184,3 @@ def _drain(queue, advance: Callable[[int], None]) -> None:
     """The progress thread: the workers' counts into `advance` until None arrives."""
     for n in iter(queue.get, None):
         advance(n)
-
-
-def record_failure(db: str, run_id: str, files_seen: int, totals: BatchCounts, exc: Exception) -> None:
-    """Mark the run failed if the file can be opened at all; the original error is what the user sees."""
-    try:
-        with write_connection(db, lock_timeout=5) as con:
-            finish_run(con, run_id, files_seen, totals, error=f"{type(exc).__name__}: {exc}")
-    except (DatabaseLocked, duckdb.Error, OSError):  # the database itself may be what failed
-        pass

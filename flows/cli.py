@@ -113,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     alerts.add_argument("--db", help=db_help)
     alerts.add_argument("--since", type=_date_arg, help="only alerts raised on or after this date (YYYY-MM-DD)")
     alerts.add_argument("--json", action="store_true", help="a JSON array, one object per alert")
+    alerts.add_argument(
+        "--undelivered", action="store_true",
+        help="instead: the deliveries still pending (with their next attempt) or given up, with the last error",
+    )
     alerts.set_defaults(run=_alerts)
 
     sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
@@ -123,6 +127,15 @@ def _parser() -> argparse.ArgumentParser:
         help="default: table on a terminal, csv when the output goes to a pipe or file",
     )
     sql.set_defaults(run=_sql)
+
+    export = commands.add_parser(
+        "export", parents=[quiet], help="write tables and views to Parquet or CSV files in a folder (never over the database)"
+    )
+    export.add_argument("folder", help="folder for the files (created if missing): one <name>.parquet or <name>.csv each")
+    export.add_argument("--db", help=db_help)
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="default: parquet")
+    export.add_argument("--table", action="append", metavar="NAME", help="a table or view to export (repeatable; default: all)")
+    export.set_defaults(run=_export)
 
     from .feeds_command import add_feeds_commands
 
@@ -138,9 +151,11 @@ def _backfill(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from .backfill import backfill
+    from .inputs import source_name
 
-    # the missing paths go along too: the run records them in skipped_inputs
-    summary = backfill(paths=args.paths, db=db, batch_size=args.batch_size, lock_timeout=lock_timeout)
+    # the missing paths go along too: the run records them in skipped_inputs. A name that is not UTF-8
+    # goes as its file: URI (Prefect's parameters are JSON, which cannot carry it)
+    summary = backfill(paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout)
     print(_summary_text(summary, time.monotonic() - started))
     return PARTLY if missing else OK
 
@@ -402,6 +417,8 @@ def _alerts(args: argparse.Namespace) -> int:
     from storage import DEFAULT_DB, read_connection
     from storage.claims import alert_details
 
+    if args.undelivered:
+        return _undelivered(args)
     with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
         alerts = alert_details(con, since=args.since)
     if args.json:
@@ -426,14 +443,33 @@ def _alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _undelivered(args: argparse.Namespace) -> int:
+    from storage import DEFAULT_DB, read_connection
+    from storage.deliveries import undelivered
+
+    with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
+        stuck = undelivered(con)
+    if args.json:
+        print(json.dumps(stuck, ensure_ascii=False, indent=2))
+        return 0
+    for d in stuck:
+        when = f"next attempt {d['next_attempt_at']}" if d["status"] == "pending" else "given up"
+        print(f"alert {d['alert']} -> {d['channel']}: {d['status']}, {d['attempts']} attempts, {when}"
+              f"{': ' + d['last_error'] if d['last_error'] else ''}")
+        print(f"    {d['explanation']}")
+    print(f"{len(stuck)} deliveries not delivered")
+    return 0
+
+
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from storage import DEFAULT_DB, run_query
+    from storage.query import QueryRefused
 
     try:
         columns, rows = run_query(args.db or args.settings.db or DEFAULT_DB, args.query)
-    except duckdb.Error as exc:  # the query (or the file) is the user's to fix
+    except (duckdb.Error, QueryRefused) as exc:  # the query (or the file) is the user's to fix
         raise UserError(str(exc)) from exc
     form = args.format or ("table" if sys.stdout.isatty() else "csv")
     if form == "json":
@@ -449,6 +485,22 @@ def _sql(args: argparse.Namespace) -> int:
         for row in rows:
             table.add_row(*("NULL" if v is None else str(v) for v in row))
         _console().print(table)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from storage import DEFAULT_DB
+    from storage.export import ExportRefused, export_tables
+
+    try:
+        done = export_tables(args.db or args.settings.db or DEFAULT_DB, args.folder, args.format, args.table)
+    except (ExportRefused, duckdb.Error, OSError) as exc:
+        raise UserError(f"export to {args.folder}: {exc}") from exc
+    for item in done:
+        print(f"{item.name:28} {item.rows:>10,} rows  {item.path}")
+    print(f"{len(done)} tables and views written to {Path(args.folder).resolve()}")
     return 0
 
 

@@ -28,7 +28,6 @@ from storage import (
     SkippedInput,
     default_db_path,
     finish_run,
-    start_run,
     write_batch,
     write_connection,
 )
@@ -45,11 +44,12 @@ from storage.feeds import (
     record_polls,
 )
 
-from .alerts import alerts_artifact, find_alerts, send_alerts
-from .backfill import record_failure
+from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .delivery import Outbox
 from .feedlist import Feed, default_feeds_path, load_feeds
 from .http import Fetched, fetch, http_client
 from .inputs import Hints, article_row
+from .runs import begin_run, record_failure
 
 FEED_THREADS = 16  # conditional GETs in flight at once
 PAGE_THREADS = 8  # page downloads in flight at once, per feed
@@ -64,6 +64,7 @@ class FeedCheck:
     fetched: Fetched
     entries: list[FeedEntry] = field(default_factory=list)
     error: str | None = None
+    skipped: list[SkippedInput] = field(default_factory=list)  # entries without a page to fetch
 
 
 @dataclass
@@ -83,9 +84,10 @@ class PollSummary:
 
 @task(name="check-feeds", cache_policy=NO_CACHE)
 def check_feeds(
-    feeds: list[Feed], db: str, respect_schedule: bool, lock_timeout: float | None = None
+    feeds: list[Feed], db: str, run_id: str, respect_schedule: bool, lock_timeout: float | None = None
 ) -> tuple[list[FeedCheck], int]:
-    """Poll every due feed (conditional GET), record each outcome and the entries; (checks, new entries)."""
+    """Poll every due feed (conditional GET), record each outcome, the entries, and the entries that
+    have no page newsmon can fetch (in skipped_inputs, with the reason); (checks, new entries)."""
     now = dt.datetime.now(dt.timezone.utc)
     with write_connection(db, lock_timeout) as con:
         states = feed_states(con, [f.url for f in feeds])
@@ -106,6 +108,7 @@ def check_feeds(
     with write_connection(db, lock_timeout) as con:
         record_polls(con, polls, now)
         new = sum(record_entries(con, c.entries, now) for c in checks)
+        write_batch(con, [], [s for c in checks for s in c.skipped], run_id)
     return checks, new
 
 
@@ -121,24 +124,38 @@ def _check(client, feed: Feed, state) -> FeedCheck:
     if not fetched.ok:
         return FeedCheck(feed, fetched, error=fetched.error)
     parsed = feedparser.parse(fetched.body, response_headers={"content-type": fetched.headers.get("content-type", "")})
-    entries = [e for e in (_entry(feed, raw) for raw in parsed.entries) if e]
-    if not entries and (parsed.bozo or not parsed.get("version")):  # feedparser is lenient: judge by what it got
+    entries, skipped = [], []
+    for raw in parsed.entries:
+        entry = _entry(feed, raw)
+        if isinstance(entry, SkippedInput):
+            skipped.append(entry)
+        else:
+            entries.append(entry)
+    if not entries and (parsed.bozo or not parsed.get("version")):  # its entries are not trusted either  # feedparser is lenient: judge by what it got
         kind = "malformed feed" if parsed.get("version") else "not an RSS or Atom feed"
         detail = f": {parsed.get('bozo_exception')}" if parsed.bozo else ""
         return FeedCheck(feed, fetched, error=f"{kind}{detail}")
-    return FeedCheck(feed, fetched, entries)
+    return FeedCheck(feed, fetched, entries, skipped=skipped)
 
 
-def _entry(feed: Feed, raw) -> FeedEntry | None:
-    """A feedparser entry as stored; feedburner's original link wins over its redirect link."""
-    link = raw.get("feedburner_origlink") or raw.get("link") or ""
+def _entry(feed: Feed, raw) -> FeedEntry | SkippedInput:
+    """A feedparser entry as stored; feedburner's original link wins over its redirect link. An entry
+    whose link is missing or not http(s) (javascript:, data:, file:, ftp: ...) has no page to read: it
+    comes back as a SkippedInput naming the feed, the entry and its link."""
+    link = (raw.get("feedburner_origlink") or raw.get("link") or "").strip()
     guid = raw.get("id") or None
     if not link and guid and guid.startswith(("http://", "https://")):
         link = guid
     try:
         key = canonical_url(link)
     except ValueError:
-        return None  # an entry without a usable link has no page to read
+        entry = raw.get("title") or guid or "untitled"
+        if not link:
+            return SkippedInput(f"{feed.url} (entry {entry!r})", "feed entry has no link")
+        scheme = urlsplit(link).scheme or "no scheme"
+        return SkippedInput(
+            f"{feed.url} (entry {entry!r})", f"feed entry link is not http(s) ({scheme}): {link[:200]}"
+        )
     content = raw.get("content") or []
     summary = content[0].get("value") if content else raw.get("summary")
     return FeedEntry(
@@ -187,7 +204,7 @@ def ingest_feed(
                 counts = write_batch(con, rows, skipped, run_id)
                 record_outcomes(con, feed.url, outcomes)
                 raised = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
-            send_alerts(db, raised, lock_timeout)
+            announce_alerts(raised)
             totals = totals + counts
             alerts += raised
     return totals, fetched_ok, failed, alerts
@@ -247,10 +264,10 @@ def poll_feeds(
     feeds += [Feed(url=u, name=u, trusted=trust_feed_urls) for u in feed_urls or [] if u not in {f.url for f in feeds}]
     run_id = flow_run.get_id() or str(uuid.uuid4())
     summary = PollSummary(run_id, db)
-    with write_connection(db, lock_timeout) as con:
-        start_run(con, run_id, "poll_feeds", [f.url for f in feeds])
+    begin_run(db, run_id, "poll_feeds", [f.url for f in feeds], lock_timeout)
+    outbox = Outbox(db, lock_timeout, logger).__enter__()  # sends what earlier runs left pending, now
     try:
-        checks, summary.new_entries = check_feeds(feeds, db, respect_schedule, lock_timeout)
+        checks, summary.new_entries = check_feeds(feeds, db, run_id, respect_schedule, lock_timeout)
         summary.feeds_polled = len(checks)
         summary.not_modified = sum(c.fetched.not_modified for c in checks)
         summary.failed = {c.feed.url: c.error for c in checks if c.error}
@@ -265,8 +282,11 @@ def poll_feeds(
             summary.pages_fetched += fetched
             summary.pages_failed += failed
             summary.alerts += alerts
-    except Exception as exc:
+            if alerts:
+                outbox.wake()  # their deliveries go out while the next feeds are fetched
+    except BaseException as exc:  # KeyboardInterrupt too: the run did not finish
         record_failure(db, run_id, summary.pages_fetched + summary.pages_failed, summary.counts, exc)
+        outbox.close()
         raise
     with write_connection(db, lock_timeout) as con:
         finish_run(con, run_id, summary.pages_fetched + summary.pages_failed, summary.counts)
@@ -277,4 +297,6 @@ def poll_feeds(
         summary.pages_failed, summary.counts.stored, len(summary.alerts),
     )
     alerts_artifact(summary.alerts)
+    if not outbox.close():
+        logger.warning("alert deliveries still in flight at the end of the run: later runs send what stays pending")
     return summary

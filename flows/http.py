@@ -2,7 +2,9 @@
 
 Redirects are followed by hand so each hop is checked (scheme, address) and counted; the body is read
 as a stream and cut at a size cap after decompression, so neither a 50 MB page nor a gzip bomb can
-exhaust memory; a total deadline stops servers that dribble bytes just inside the read timeout.
+exhaust memory. One deadline covers a whole fetch, redirects, headers and body: every connect, read and
+write on the socket waits at most until it (`_DeadlineBackend`), so a server that dribbles its headers
+a byte a second is cut at the deadline like one that dribbles its body.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 USER_AGENT = "newsmon/0.1 (news monitoring; +https://github.com/newsmon)"
@@ -50,7 +54,10 @@ def check_url(url: str, trusted: bool = False) -> None:
     """Raise FetchRefused unless `url` is http(s) and (unless trusted) resolves only to public addresses.
 
     Loopback, private, link-local (169.254.169.254, the cloud metadata service), carrier-grade NAT,
-    multicast and reserved addresses are refused: a feed must not make newsmon probe the local network."""
+    multicast and reserved addresses are refused: a feed must not make newsmon probe the local network.
+    An IPv6 address that carries an IPv4 one (IPv4-mapped ::ffff:a.b.c.d, IPv4-compatible ::a.b.c.d,
+    NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32) is judged by the IPv4
+    address it leads to (`public_address`)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchRefused(f"only http and https URLs are fetched, not {parts.scheme or 'a relative URL'}: {url}")
@@ -64,10 +71,100 @@ def check_url(url: str, trusted: bool = False) -> None:
         raise FetchRefused(f"cannot resolve {parts.hostname}: {exc.strerror}") from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
-        mapped = getattr(address, "ipv4_mapped", None)
-        address = mapped or address
-        if not address.is_global or address.is_multicast:
+        if not public_address(address):
             raise FetchRefused(f"{parts.hostname} resolves to {address}, a non-public address (to allow it: trusted = true in the feeds file, or --trusted with --feed)")
+
+
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to, by every embedding `ipaddress` and RFC 6052 know."""
+    found = []
+    if address.ipv4_mapped:
+        found.append(address.ipv4_mapped)
+    if address.sixtofour:
+        found.append(address.sixtofour)
+    if address.teredo:
+        found += list(address.teredo)  # (server, client)
+    if any(address in net for net in _NAT64) or (address in _IPV4_COMPATIBLE and int(address) > 1):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+def public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether newsmon may connect to `address` for an untrusted feed: global, not multicast, and, for
+    an IPv6 address carrying an IPv4 one, that IPv4 address too (NAT64 of a public server is fine)."""
+    if address.version == 6:
+        inner = embedded_ipv4(address)
+        if inner:
+            return not address.is_multicast and all(public_address(v4) for v4 in inner)
+    return address.is_global and not address.is_multicast
+
+
+# The deadline of the fetch running in this thread (monotonic seconds), read by every socket operation.
+_deadline = threading.local()
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write waits at most until the fetch's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _until_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _until_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        tls = self._stream.start_tls(ssl_context, server_hostname, _until_deadline(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(tls)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own socket backend, with the fetch's deadline on every connect, read and write."""
+
+    def __init__(self):
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        timeout = _until_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        timeout = _until_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _until_deadline(timeout: float | None, error: type[Exception]) -> float | None:
+    """The shorter of `timeout` and the time left before this thread's fetch deadline; past it, `error`."""
+    deadline = getattr(_deadline, "at", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the fetch's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # httpx builds its httpcore pool without a way to pass a network backend; the pool (a
+        # ConnectionPool, or a proxy subclass of it) keeps it in this attribute (httpx 0.28, httpcore 1.0).
+        self._pool._network_backend = _DeadlineBackend()
 
 
 def fetch(
@@ -82,7 +179,16 @@ def fetch(
     """GET `url`; never raises for network trouble: the reason is in `Fetched.error`."""
     total_timeout = 3 * http_timeout()  # a whole response, however slowly it trickles in
     deadline = time.monotonic() + total_timeout
+    _deadline.at = deadline
+    try:
+        return _fetch(client, url, headers, trusted, max_bytes, max_redirects, deadline, total_timeout)
+    finally:
+        _deadline.at = None
+
+
+def _fetch(client, url, headers, trusted, max_bytes, max_redirects, deadline, total_timeout) -> Fetched:
     current = url
+    too_slow = f"too slow: no full response in {total_timeout:g} s"
     for _ in range(max_redirects + 1):
         try:
             check_url(current, trusted)
@@ -105,9 +211,11 @@ def fetch(
                     if len(body) > max_bytes:
                         return Fetched(current, 200, headers=found, error=f"body too large: over {max_bytes} bytes")
                     if time.monotonic() > deadline:
-                        return Fetched(current, 200, headers=found, error=f"too slow: no full response in {total_timeout:.0f} s")
+                        return Fetched(current, 200, headers=found, error=too_slow)
                 return Fetched(current, 200, bytes(body), found)
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                return Fetched(current, error=too_slow)
             return Fetched(current, error=f"timeout ({type(exc).__name__})")
         except httpx.DecodingError as exc:
             return Fetched(current, error=f"cannot decode the response body: {exc}")
@@ -124,6 +232,7 @@ def http_client() -> httpx.Client:
     """One client per task: connection reuse, our timeouts, gzip and deflate accepted, no automatic redirects."""
     return httpx.Client(
         timeout=httpx.Timeout(http_timeout()),
+        transport=_DeadlineTransport(),
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from extractors.decoding import UnreadableInput, decode_bytes
 from extractors.fingerprint import bytes_hash, content_hash
@@ -23,43 +26,105 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Discovery:
-    files: list[str]  # absolute paths, sorted, each once
+    files: list[str]  # absolute paths as the OS gives them (undecodable bytes as surrogates), sorted, each once
     skipped: list[SkippedInput]
 
 
-def discover(paths: list[str]) -> Discovery:
-    """Files under `paths` (recursively) that newsmon reads, and the others with the reason they are not read.
+def source_name(path: str) -> str:
+    """How a file path is stored: as it is when it is valid UTF-8; otherwise as its file: URI
+    (RFC 8089), the name's bytes percent-encoded (`file:///in/caf%E9.txt`), which
+    `urllib.parse.unquote_to_bytes` turns back into the exact bytes. Stored paths otherwise start with
+    '/', so the two forms never meet. Python hands such names over with surrogates in them
+    (os.fsdecode), which DuckDB cannot store; one such name used to stop a whole backfill."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return Path(path).absolute().as_uri()
 
-    Hidden directories (.git, .venv) are not entered.
+
+def given_path(given: str) -> Path:
+    """A path as a caller gives it: a plain path, or the file: URI `source_name` makes of a name that is
+    not UTF-8 (how such a path travels through Prefect, whose parameters are JSON)."""
+    if given.startswith("file:"):
+        return Path(os.fsdecode(unquote_to_bytes(urlsplit(given).path)))
+    return Path(given).expanduser()
+
+
+def discover(paths: list[str]) -> Discovery:
+    """Files under `paths` (recursively) that newsmon reads, and every other entry met with the reason
+    it is not read: other file types, hidden folders (.git, .venv: not entered), folders that cannot be
+    listed, links that lead nowhere or in a loop, links to folders (not followed), FIFOs, sockets, devices.
     """
     files: set[str] = set()
     skipped: list[SkippedInput] = []
     for given in paths:
-        root = Path(given).expanduser()
-        if not root.exists():
-            skipped.append(SkippedInput(str(root.absolute()), "path does not exist"))
+        root = given_path(given)
+        if not root.exists() and not root.is_symlink():
+            skipped.append(SkippedInput(source_name(str(root.absolute())), "path does not exist"))
             continue
-        candidates = [root] if root.is_file() else _walk(root)
-        for path in candidates:
+        if root.is_dir():
+            entries = _walk(root, skipped)
+        else:
+            entries = [root]
+        for path in entries:
+            reason = _not_a_file(path)
+            if reason:
+                skipped.append(SkippedInput(source_name(str(path.absolute())), reason))
+                continue
             resolved = str(path.resolve())
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 files.add(resolved)
             else:
                 kind = f"'{path.suffix}'" if path.suffix else "without a suffix"
-                skipped.append(
-                    SkippedInput(resolved, f"unsupported file type {kind} (reads {', '.join(SUPPORTED_SUFFIXES)})")
-                )
+                skipped.append(SkippedInput(
+                    source_name(resolved), f"unsupported file type {kind} (reads {', '.join(SUPPORTED_SUFFIXES)})"
+                ))
     return Discovery(sorted(files), skipped)
 
 
-def _walk(root: Path) -> list[Path]:
-    found = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        if any(part.startswith(".") for part in relative[:-1]) or not path.is_file():
-            continue
-        found.append(path)
-    return found
+def _walk(root: Path, skipped: list[SkippedInput]) -> list[Path]:
+    """Every entry under `root` that is not a folder, in order; hidden folders and folders that cannot
+    be listed go to `skipped`. Links to folders are entries (not followed: no loops, no escapes)."""
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        skipped.append(SkippedInput(source_name(str(Path(error.filename).absolute())),
+                                    f"cannot read folder: {error.strerror or error}"))
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                skipped.append(SkippedInput(source_name(str((here / name).absolute())), "hidden folder, not entered"))
+        subfolders[:] = sorted(n for n in subfolders if not n.startswith("."))
+        found += [here / name for name in names]
+        # os.walk lists links to folders among the folders and does not enter them: they are entries too
+        found += [here / name for name in subfolders if (here / name).is_symlink()]
+    return sorted(found)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` is not a regular file newsmon can read, or None when it is one."""
+    try:
+        mode = path.stat().st_mode  # follows links
+    except FileNotFoundError:
+        return f"broken symbolic link (to {os.readlink(path)}, which does not exist)" if path.is_symlink() else "path does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read file: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "symbolic link to a folder, not followed (give the folder itself to read it)"
+    if stat.S_ISFIFO(mode):
+        return "not a regular file (a FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "not a regular file (a socket)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "not a regular file (a device)"
+    return "not a regular file"
 
 
 @dataclass
@@ -140,18 +205,34 @@ def read_article(path: str, stored_hashes: frozenset[str] = frozenset()) -> Arti
     None when the file's bytes are among `stored_hashes` (stored by an earlier run);
     a file we cannot use comes back as SkippedInput with the reason.
     """
-    file = Path(path)
+    source = source_name(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return SkippedInput(path, f"file too large ({size} bytes, limit {MAX_FILE_BYTES})")
-        data = file.read_bytes()
+        data = _read_regular_file(path)
+    except _NotReadable as exc:
+        return SkippedInput(source, str(exc))
     except OSError as exc:
-        return SkippedInput(path, f"cannot read file: {exc.strerror or exc}")
+        return SkippedInput(source, f"cannot read file: {exc.strerror or exc}")
     raw_hash = bytes_hash(data)
     if raw_hash in stored_hashes:
         return None
-    return article_row(path, data, file.suffix, raw_hash=raw_hash)
+    return article_row(source, data, Path(path).suffix, raw_hash=raw_hash)
+
+
+class _NotReadable(OSError):
+    pass
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The file's bytes. Opened without blocking and checked to be a regular file on the open handle:
+    a file replaced by a FIFO after discovery would otherwise block the batch forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotReadable("not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _NotReadable(f"file too large ({info.st_size} bytes, limit {MAX_FILE_BYTES})")
+        return handle.read()
 
 
 def article_row(

@@ -28,8 +28,10 @@ BOILERPLATE = "NEWSMON_BOILERPLATE"
 FIGURES = "NEWSMON_FIGURES"
 WATCHLIST = "NEWSMON_WATCHLIST"
 CLAIM_WINDOW = "NEWSMON_CLAIM_WINDOW_DAYS"
+DELIVERY_BACKOFF = "NEWSMON_DELIVERY_BACKOFF"
+DELIVERY_WAIT = "NEWSMON_DELIVERY_WAIT"
 VARIABLES = (DB, LOCK_TIMEOUT, WORKERS, HTTP_TIMEOUT, STORY_THRESHOLD, ALERT_REVISIONS, WEBHOOKS, FEEDS,
-             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW)
+             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT)
 
 # The spellings flows/alerts.py reads as on; anything else but these and the off ones is a mistake.
 _ON = ("1", "true", "yes")
@@ -56,6 +58,8 @@ class Settings:
     figures: tuple[str, ...]
     watchlist: str | None
     claim_window_days: int | None
+    delivery_backoff: float | None = None
+    delivery_wait: float | None = None
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -78,6 +82,8 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         figures=_toml_files(FIGURES, value(FIGURES)),
         watchlist=(_toml_files(WATCHLIST, value(WATCHLIST), several=False) or (None,))[0],
         claim_window_days=_number(CLAIM_WINDOW, value(CLAIM_WINDOW), int, "days", low=0, example="7"),
+        delivery_backoff=_number(DELIVERY_BACKOFF, value(DELIVERY_BACKOFF), float, "seconds", low=0, example="60"),
+        delivery_wait=_number(DELIVERY_WAIT, value(DELIVERY_WAIT), float, "seconds", low=0, example="30"),
     )
 
 

@@ -20,6 +20,7 @@ from extractors.disputes import Dispute, dispute_key, group_into_disputes
 
 from .bulk import insert_rows
 from .database import scalar
+from .deliveries import enqueue_deliveries
 from .transaction import transaction
 
 CLAIM_COLUMNS = [
@@ -251,22 +252,18 @@ def store_verdicts(
 
 
 def compare_new_claims(
-    con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str, window_days: int = DEFAULT_WINDOW_DAYS
+    con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str, window_days: int = DEFAULT_WINDOW_DAYS,
+    channels: list[str] | tuple[str, ...] = (),
 ) -> list[AlertRow]:
     """Judge every claim not yet compared against the stored ones, fold the contradictions into disputes
     and store the alerts they raise (and the other `kinds`: revisions, where asked for), in one transaction with marking
-    the claims compared: a crash in between leaves them to the next batch."""
+    the claims compared: a crash in between leaves them to the next batch. Each alert's deliveries
+    (one per channel, storage/deliveries.py) are written pending in the same transaction."""
     with transaction(con):
         stored = store_verdicts(con, judge_pairs(pending_pairs(con), concepts, kinds, window_days), run_id, window_days)
+        enqueue_deliveries(con, [a.id for a in stored], list(channels))
         mark_compared(con)
     return stored
-
-
-def record_delivery(con: duckdb.DuckDBPyConnection, alert_id: int, target: str, ok: bool, attempts: int, error: str | None) -> None:
-    con.execute(
-        "INSERT INTO alert_deliveries VALUES (?, ?, ?, ?, ?, now())",
-        [alert_id, target, "delivered" if ok else "failed", attempts, error],
-    )
 
 
 def alert_details(

@@ -52,7 +52,7 @@ def default_lock_timeout() -> float:
 @contextmanager
 def write_connection(path: str | Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated read-write connection, closed on exit; waits with backoff while another process holds the file."""
-    con = _open(path, read_only=False, lock_timeout=lock_timeout)
+    con = open_connection(path, read_only=False, lock_timeout=lock_timeout)
     try:
         migrate(con)
         yield con
@@ -65,7 +65,7 @@ def read_connection(path: str | Path, lock_timeout: float | None = None) -> Iter
     """A read-only connection for queries; the file must exist."""
     if not Path(path).exists():
         raise NoDatabase(f"no database at {path}: run 'newsmon backfill PATH --db {path}' first")
-    con = _open(path, read_only=True, lock_timeout=lock_timeout)
+    con = open_connection(path, read_only=True, lock_timeout=lock_timeout)
     try:
         yield con
     finally:
@@ -79,12 +79,17 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return rows[0][0] if rows else None
 
 
-def _open(path: str | Path, read_only: bool, lock_timeout: float | None) -> duckdb.DuckDBPyConnection:
+def open_connection(
+    path: str | Path, read_only: bool, lock_timeout: float | None, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A connection to the file, waiting with backoff while another process holds it; `config` adds
+    DuckDB settings (a writer's compatibility, memory and threads are always set)."""
     timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
     deadline = time.monotonic() + timeout
     delay = 0.05
-    config = {} if read_only else {
-        "storage_compatibility_version": STORAGE_COMPATIBILITY, "memory_limit": WRITE_MEMORY_LIMIT, "threads": WRITE_THREADS
+    config = dict(config or {}) if read_only else {
+        "storage_compatibility_version": STORAGE_COMPATIBILITY, "memory_limit": WRITE_MEMORY_LIMIT, "threads": WRITE_THREADS,
+        **(config or {}),
     }
     while True:
         try:

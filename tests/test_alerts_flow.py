@@ -150,8 +150,10 @@ def test_webhooks_receive_each_alert_and_failures_are_recorded(tmp_path, webhook
     assert alert["new"]["value"] == 1500 and alert["previous"]["low"] == 11000
     assert alert["new"]["source"] == "russia" and alert["previous"]["source"] == "ukraine"
     assert alert["explanation"].startswith("contradiction: ")
-    deliveries = query(db, "SELECT target, status, attempts, error IS NULL FROM alert_deliveries ORDER BY status")
-    assert deliveries == [(url, "delivered", 1, True), (dead, "failed", 3, False)]
+    deliveries = query(db, "SELECT channel, status, attempts, last_error IS NULL FROM deliveries ORDER BY status")
+    assert deliveries == [(f"webhook:{url}", "delivered", 1, True), (f"webhook:{dead}", "pending", 1, False)]
+    attempts = query(db, "SELECT target, status, attempts FROM alert_deliveries ORDER BY status")
+    assert attempts == [(f"webhook:{url}", "delivered", 1), (f"webhook:{dead}", "failed", 1)]  # the log
     assert query(db, "SELECT count(*) FROM alerts") == [(1,)]  # a dead webhook loses nothing
 
 

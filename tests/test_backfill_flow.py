@@ -96,8 +96,9 @@ def test_bad_inputs_are_recorded_with_reasons_and_the_rest_goes_on(tmp_path):
         "furniture.html": "no article text found after removing boilerplate",
         "scan.pdf": "unsupported file type '.pdf' (reads .txt, .md, .markdown, .html, .htm)",
         "missing": "path does not exist",
+        ".git": "hidden folder, not entered",
     }
-    assert summary.counts.stored == 2 and summary.counts.skipped == 5
+    assert summary.counts.stored == 2 and summary.counts.skipped == 6
     assert query(db, "SELECT encoding FROM articles WHERE source LIKE '%bom.md'") == [("utf-8-sig",)]
 
 

@@ -52,3 +52,16 @@ def test_declared_html_charset_wins_over_fallbacks():
 def test_unusable_bytes_say_why(data, reason):
     with pytest.raises(UnreadableInput, match=reason):
         decode_bytes(data)
+
+
+def test_one_bad_byte_in_utf8_is_replaced_not_a_reason_to_switch_codecs():
+    data = (GERMAN + " ").encode("utf-8") * 20 + b"\xff" + (" " + GERMAN).encode("utf-8")
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8-replaced"
+    assert decoded.text.count(GERMAN) == 21 and decoded.text.count("\ufffd") == 1  # every umlaut intact
+
+
+def test_text_that_is_broadly_not_utf8_still_goes_to_the_legacy_codecs():
+    legacy = GERMAN.encode("cp1252") + " Straße".encode("utf-8")  # one valid sequence among many bad ones
+    assert decode_bytes(legacy).encoding == "cp1252"
+    assert decode_bytes("An English café".encode("cp1252")).encoding == "cp1252"  # ASCII and one accent
