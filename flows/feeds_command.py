@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from .cli import _positive_int
 from .errors import UserError
 from .feedlist import DEFAULT_FEEDS, DEFAULT_INTERVAL_MINUTES, Feed, load_feeds
 
@@ -28,7 +29,7 @@ def add_feeds_commands(commands, parents: list[argparse.ArgumentParser], db_help
     add.add_argument("--name", help="shown in `feeds list` and feed_status (default: the URL)")
     add.add_argument("--outlet", help="stored as the articles' outlet (default: what the pages state)")
     add.add_argument("--language", help="used when language detection cannot decide (e.g. de, en)")
-    add.add_argument("--interval", type=_minutes, default=DEFAULT_INTERVAL_MINUTES,
+    add.add_argument("--interval", type=_positive_int, default=DEFAULT_INTERVAL_MINUTES,
                      help=f"minutes between scheduled polls (default {DEFAULT_INTERVAL_MINUTES})")
     add.add_argument("--trusted", action="store_true", help="allow a loopback or local-network address")
     add.set_defaults(run=_add)
@@ -157,11 +158,3 @@ def _when(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if moment else None
 
 
-def _minutes(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number of minutes >= 1: {text}")
-    return number
