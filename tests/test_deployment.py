@@ -309,9 +309,12 @@ def test_prefect_yaml_schedule_runs_through_a_worker_and_serve_after_it_coexists
         prefect(prefect_api, "work-pool", "create", "newsmon", "--type", "process")
         deployed = deploy_all(prefect_api)
         assert deployed["work_pool_name"] == "newsmon"
+        # the parameters first, in a call of their own, so that every run the scheduler makes from the new
+        # schedule finds them (with both in one PATCH it once made an every-minute run with the old ones);
         # replacing the schedules also deletes the runs already scheduled from the old ones (server-side)
+        api(prefect_api, "PATCH", f"/deployments/{deployed['id']}",
+            json={"parameters": {"feeds_file": str(feeds), "db": str(deployed_db)}})
         api(prefect_api, "PATCH", f"/deployments/{deployed['id']}", json={
-            "parameters": {"feeds_file": str(feeds), "db": str(deployed_db)},
             "schedules": [{"schedule": {"cron": EVERY_MINUTE, "timezone": "UTC"}, "active": True}],
         })
         register_serve(prefect_api, processes, tmp_path, feeds, served_db, cron=ONCE_A_YEAR)  # only the triggered poll
