@@ -43,6 +43,7 @@ _OWN_SIDE = re.compile(r"\b(?:its|their|seine[nrs]?|ihre[nrs]?)\b", re.I)
 _OWN_SUBSET = re.compile(r"\b(?:von ihnen|of them|of whom|davon)\b", re.I)
 
 COUNT, PLAN, INCREMENT, SUBSET = "count", "plan", "increment", "subset"
+VERIFIED, EARLIER, WHOLE = "verified", "earlier", "whole"
 # Measures of counted nouns that name fighters, who belong to their side wherever they fall.
 FIGHTERS = frozenset({"troops", "officers", "generals"})
 
@@ -65,7 +66,7 @@ class Claim:
     actor: str | None  # normalized source: ukraine, who, health_ministry ...
     attribution: str | None  # the phrase as written
     claim_date: dt.date | None  # as of when: the date the sentence names, else the publication date
-    modality: str = COUNT  # count | plan | increment | subset
+    modality: str = COUNT  # count | plan | increment | subset[:group] | verified | earlier | whole
     period_start: dt.date | None = None  # "seit September", "since October 7"
 
     @property
@@ -88,10 +89,23 @@ class _Wording:
     increment_before: re.Pattern[str]
     increment_after: re.Pattern[str]
     subset_after: re.Pattern[str]
+    verified: re.Pattern[str]
+    earlier: re.Pattern[str]
+    current: re.Pattern[str]
+    part: re.Pattern[str]
+    subset_before: re.Pattern[str]
+    whole: re.Pattern[str]
+    one_day: re.Pattern[str]
+    region: re.Pattern[str]
+    causes: dict[str, re.Pattern[str]]  # cause -> its words
+    internal: re.Pattern[str]  # displacement inside the country
+    internal_measures: frozenset[str]
+    attack: re.Pattern[str]  # a word that names an attack, at the start of the text searched
     period_start: re.Pattern[str]
     reporting: re.Pattern[str]
     located: frozenset[str]
     groups: dict[str, str]  # a counted noun, lower-cased -> the group it names
+    group_measures: frozenset[str]  # the measures a group's figure is a part of
 
 
 @cache
@@ -112,10 +126,23 @@ def _wording() -> _Wording:
         increment_before=union(modality["increment_before"]),
         increment_after=union(modality["increment_after"]),
         subset_after=union(modality["subset_after"]),
+        verified=union(modality["verified"]),
+        earlier=union(modality["earlier"]),
+        current=union(modality["current"]),
+        part=union(modality["part"]),
+        subset_before=union(modality["subset_before"]),
+        whole=union(modality["whole"]),
+        one_day=union(modality["one_day"]),
+        region=union(modality["region"]),
+        causes={cause: re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})", re.I) for cause, words in data["causes"].items()},
+        internal=re.compile(rf"\b(?:{'|'.join(map(re.escape, data['internal']['words']))})", re.I),
+        internal_measures=frozenset(data["internal"]["measures"]),
+        attack=re.compile(rf"[\w’'-]*\s+(?:[^\W\d_][\w’'-]*\s+)?[^\W\d_]*?(?:{'|'.join(map(re.escape, data['attacks']['stems']))})", re.I),
         period_start=union(modality["period_start"]),
         reporting=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in data['reporting'])})\b", re.I),
         located=frozenset(measures.get("located", [])),
-        groups={word: group for group, words in data.get("groups", {}).items() for word in words},
+        groups={word: group for group, words in data["groups"].items() if group != "measures" for word in words},
+        group_measures=frozenset(data["groups"]["measures"]),
     )
 
 
@@ -148,7 +175,7 @@ def claims_from_figures(
                 # amounts of money compare only in one currency: money_usd, money_eur ...
                 measure=f"money_{figure.unit.casefold()}" if figure.measure == "money" and figure.unit else figure.measure,
                 scope=scope,
-                rate=figure.rate or "total",
+                rate=figure.rate or _one_day(figure, offset, wording),
                 value=figure.value,
                 low=figure.low,
                 high=figure.high,
@@ -158,7 +185,7 @@ def claims_from_figures(
                 actor=_actor(text, sentences, figure, offset, concepts, wording),
                 attribution=figure.attribution,
                 claim_date=as_of,
-                modality=_modality(figure, offset, wording, concepts),
+                modality=_modality(figure, offset, wording, concepts, subject, scope),
                 period_start=period_start,
             )
         )
@@ -197,7 +224,9 @@ def _subject_and_scope(
         return _from_place(place, concepts)
     sentence = figure.sentence
     quoted = _attribution_span(sentence, figure.attribution)
-    found = [m for m in matches(concepts.subjects, sentence) if not (quoted[0] <= m[1] < quoted[1])]
+    # a country named as the side that attacks is not the one counted: "infolge israelischer Angriffe"
+    found = [m for m in matches(concepts.subjects, sentence)
+             if not (quoted[0] <= m[1] < quoted[1]) and not wording.attack.match(sentence, m[2])]
     # After the figure only as part of its noun phrase: "1.351 tote russische Soldaten", "8.000 Soldaten
     # von Nordkorea-Diktator Kim".
     end = offset + len(figure.text)
@@ -372,25 +401,73 @@ def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]
     return (start, start + len(attribution)) if start >= 0 else (0, 0)
 
 
-def _modality(figure: Figure, offset: int, wording: _Wording, concepts: Concepts) -> str:
-    """Plan, increment, subset or count, from the wording around the figure in its clause. A harm
-    figure that counts a group ("14,500 children were killed") is that group's subset of the toll."""
+def _modality(
+    figure: Figure, offset: int, wording: _Wording, concepts: Concepts, subject: str | None, scope: str | None
+) -> str:
+    """What kind of figure it is, from the wording around it: a group's or a cause's part of a toll
+    ("14,500 children", "60 dengue deaths"), a part ("darunter", "in Hatay alone", "includes"), the whole a
+    part is counted out of ("6,8 Millionen der 25 Millionen"), an increment ("weitere 3.000"), a count by
+    name, an earlier figure looked back on ("zuvor", "at that time"), a region's part ("im Nordwesten",
+    "under government control", unless a place below the country names the part already), a plan, or a
+    count. Each is compared only with its own kind, but a count by name can exceed a count."""
     sentence = figure.sentence
     end = offset + len(figure.text)
-    group = _group(figure, wording)
-    if group and figure.measure in wording.located and figure.measure != group:
-        return f"{SUBSET}:{group}"
-    if figure.part_of or wording.subset_after.match(sentence, end) or _OWN_SUBSET.search(figure.text):
-        return SUBSET
+    start = clause_start(sentence, 0, offset)
+    clause_stop = clause_end(sentence, end, len(sentence))
+    clause = sentence[start:clause_stop]
+    # the clause and the one before it, which often sets the scene: "In northern Mozambique, 300 ..."
+    scene = sentence[clause_start(sentence, 0, max(0, start - 2)) : clause_stop]
     before = sentence[max(0, offset - 40) : offset]
+    if figure.measure in wording.located:
+        group = _group(figure, wording) if figure.measure in wording.group_measures else None
+        if group and figure.measure != group:
+            return f"{SUBSET}:{group}"
+        if figure.measure in wording.internal_measures and wording.internal.search(sentence, max(0, offset - 60), clause_stop):
+            return f"{SUBSET}:internal"
+        if cause := next((c for c, words in wording.causes.items() if words.search(sentence, max(0, offset - 60), clause_stop)), None):
+            return f"{SUBSET}:{cause}"
+    if (figure.part_of or wording.subset_after.match(sentence, end) or _OWN_SUBSET.search(figure.text)
+            or wording.subset_before.search(before) or _singled_out(scene, subject, wording, concepts)):
+        return SUBSET
+    if wording.whole.search(before):
+        return WHOLE
     if wording.increment_before.search(before) or wording.increment_after.match(sentence, end) or re.search(
         r"\b(?:weitere[nrs]?|zusätzliche[nrs]?|additional|more(?!\s+than))\b", figure.text, re.I
     ):
         return INCREMENT
+    if wording.verified.search(sentence, max(0, offset - 60), clause_stop):
+        return VERIFIED
+    if (cue := _last(wording.earlier, sentence, offset)) is not None and not wording.current.search(sentence, cue, offset):
+        return EARLIER
+    if (scope is None or concepts.country_of(scope) == scope) and wording.region.search(scene):
+        return f"{SUBSET}:region"
     # the clause, and the words just before it: "plant, 6.000 Soldaten zu schicken"
-    start = clause_start(sentence, 0, offset)
-    clause = sentence[max(0, start - 25) : clause_end(sentence, end, len(sentence))]
-    return PLAN if wording.plan.search(clause) else COUNT
+    return PLAN if wording.plan.search(sentence[max(0, start - 25) : clause_stop]) else COUNT
+
+
+def _singled_out(clause: str, subject: str | None, wording: _Wording, concepts: Concepts) -> bool:
+    """True for a part the clause singles out ("in Hatay alone"), but not for the subject's own country
+    singled out of a wider toll ("allein in der Türkei": Turkey's whole count)."""
+    m = wording.part.search(clause)
+    if not m:
+        return False
+    near = matches(concepts.subjects, clause, max(0, m.start() - 30), m.end() + 30)
+    return not any(concept == subject for concept, _s, _e in near)
+
+
+def _last(pattern: re.Pattern[str], text: str, end: int) -> int | None:
+    """Where the last match of `pattern` before `end` ends, or None."""
+    found = None
+    for m in pattern.finditer(text, 0, end):
+        found = m.end()
+    return found
+
+
+def _one_day(figure: Figure, offset: int, wording: _Wording) -> str:
+    """ "day" for a figure its sentence counts over one day ("in den vergangenen 24 Stunden 117 Tote"),
+    else "total"."""
+    stop = clause_end(figure.sentence, offset + len(figure.text), len(figure.sentence))
+    return "day" if wording.one_day.search(figure.sentence, 0, stop) else "total"
 
 
 def _group(figure: Figure, wording: _Wording) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .claims import COUNT, INCREMENT, claim_key
+from .claims import COUNT, INCREMENT, VERIFIED, claim_key
 from .concepts import Concepts
 
 CORROBORATES = "corroborates"
@@ -82,9 +82,11 @@ def compare_claims(
         return Verdict(NOT_COMPARABLE, None, "different subjects or measures")
     if new.rate != previous.rate:
         return Verdict(NOT_COMPARABLE, None, f"a {new.rate} figure and a {previous.rate} figure are not compared")
+    relation = _scope_relation(new.scope, previous.scope, concepts)
+    if {new.modality, previous.modality} == {COUNT, VERIFIED} and relation == "same":
+        return _named_versus_count(new, previous, window_days)
     if new.modality != previous.modality or new.modality == INCREMENT:
         return Verdict(NOT_COMPARABLE, None, f"a {new.modality} and a {previous.modality} are not compared")
-    relation = _scope_relation(new.scope, previous.scope, concepts)
     if new.story == previous.story and not _two_voices(new, previous):
         return _same_text(new, previous, relation)
     key = new.key if relation == "same" else f"{new.subject}/{new.measure}"
@@ -180,6 +182,19 @@ def judge_pairs(
 def order(claim: StoredClaim) -> tuple[dt.date, int]:
     """Older before newer: by as-of date (undated first), then by id."""
     return claim.claim_date or dt.date.min, claim.id
+
+
+def _named_versus_count(new: StoredClaim, previous: StoredClaim, window_days: int) -> Verdict:
+    """The victims a source counted by name are at least that many: more of them than another source's
+    total contradicts it; fewer says nothing (the list is still growing)."""
+    named, count = (new, previous) if new.modality == VERIFIED else (previous, new)
+    if not (named.vague or count.vague) and count.high is not None and named.low is not None and named.low > count.high:
+        # The list grows: only a total of the same time can be exceeded (one article's, or dated close).
+        severity = "high" if new.article_id == previous.article_id else _timing(new, previous, window_days)
+        if severity == "high":
+            return Verdict(CONTRADICTION, severity, f"contradiction: {new.key} — more named victims than the total: "
+                                                f"{named.describe()} vs {count.describe()}")
+    return Verdict(NOT_COMPARABLE, None, "a count by name is a lower bound of a total of its time")
 
 
 def _scope_relation(new: str | None, previous: str | None, concepts: Concepts) -> str:

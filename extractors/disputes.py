@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from .claims import COUNT
+from .claims import COUNT, VERIFIED
 from .compare import CONTRADICTION, DEFAULT_WINDOW_DAYS, StoredClaim, Verdict, order
 
 OPEN, DISMISSED = "open", "dismissed"
@@ -60,8 +60,8 @@ class DisputeAlert:
 
 def dispute_key(claim: StoredClaim) -> str:
     """The key a claim's dispute has: its claim key, and its modality unless it is a count (plans are
-    disputed apart from counts)."""
-    return claim.key if claim.modality == COUNT else f"{claim.key} ({claim.modality})"
+    disputed apart from counts; a count by name disputes the count it exceeds)."""
+    return claim.key if claim.modality in (COUNT, VERIFIED) else f"{claim.key} ({claim.modality})"
 
 
 def group_into_disputes(

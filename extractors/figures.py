@@ -26,11 +26,16 @@ NOUN_WINDOW_WORDS = 4
 LOOKBACK_WORDS = 8
 RATE_WINDOW_CHARS = 40
 HEDGE_WINDOW_CHARS = 40
+# How far after a bare number ("80 are still held hostage") its verb may stand to give it a measure.
+BARE_PREDICATE_CHARS = 40
 # People whom casualty verbs turn into casualties ("Soldaten ... getötet").
 PERSON_MEASURES = frozenset({"troops", "officers", "generals", "people", "civilians", "workers"})
 CASUALTY_MEASURES = frozenset({"killed", "wounded", "prisoners", "missing", "casualties"})
+# A measure a figure took from the one before it that its own predicate can change ("6.88 million
+# displaced, ... 1.45 million have fled the country": the 1.45 million are refugees).
+INHERITED_REFINED = CASUALTY_MEASURES | {"displaced", "refugees"}
 # Counted things whose measure the predicate can narrow: "Opfer ... getötet" are the killed.
-REFINED_BY_PREDICATE = PERSON_MEASURES | {"casualties"}
+REFINED_BY_PREDICATE = PERSON_MEASURES | {"casualties", "hostages"}
 # Unit kinds (data/figures/*.toml [units]) that measure rather than count: "drei Tage", "17 km",
 # "2.000 Tonnen" keep their unit but get no measure, so they never become claims or compete with counts.
 MEASUREMENTS = frozenset({"duration", "distance", "weight", "depth", "magnitude", "temperature"})
@@ -408,7 +413,11 @@ def _read_figure(
             noun, measure, inherited = back[0], back[1], True
         elif earlier and earlier[-1].measure and noun is None and earlier[-1].sentence == sentence:
             noun, measure, inherited = earlier[-1].noun, earlier[-1].measure, True
-    if measure in REFINED_BY_PREDICATE or (inherited and measure in CASUALTY_MEASURES):
+    if measure is None and unit is None and a.vague_unit is None:
+        # a bare number with a harm verb of its own: "mindestens 80 starben", "600,000 have fled"
+        stop = min(clause_end(sentence, a.end, next_start), a.end + BARE_PREDICATE_CHARS)
+        measure = _casualty_measure(sentence[a.end : stop], 0, vocab)
+    if measure in REFINED_BY_PREDICATE or (inherited and measure in INHERITED_REFINED):
         # The verb after "und"/"and" belongs to the next figure ("... und 600 Panzer verloren").
         clause_from = clause_start(sentence, prev_end, start)
         clause = sentence[clause_from : clause_end(sentence, noun_end, next_start)]

@@ -94,7 +94,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
         candidates AS (
             SELECT h.claim_id AS id FROM claim_heads h
             SEMI JOIN fresh f ON f.measure = h.measure AND f.subject = h.subject AND f.rate = h.rate
-                             AND f.modality = h.modality
+                             AND (f.modality = h.modality OR (f.modality IN ('count', 'verified') AND h.modality IN ('count', 'verified')))
             UNION
             SELECT c.id FROM claims c
             WHERE c.article_id IN (SELECT article_id FROM stories WHERE story_id IN (SELECT story FROM fresh)
@@ -109,7 +109,8 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
                    CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older
             FROM fresh n
             JOIN stored o ON o.measure = n.measure AND o.subject = n.subject AND o.rate = n.rate
-                          AND o.modality = n.modality AND n.modality <> 'increment'
+                          AND (o.modality = n.modality OR (o.modality IN ('count', 'verified') AND n.modality IN ('count', 'verified')))
+                          AND n.modality <> 'increment'
             WHERE o.id <> n.id
               AND (o.compared OR o.id < n.id)  -- two new claims meet once
               AND NOT (n.vague AND o.vague)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import claims_in, one_claim
 
-from extractors.claims import COUNT, INCREMENT, PLAN, SUBSET
+from extractors.claims import COUNT, EARLIER, INCREMENT, PLAN, SUBSET, VERIFIED, WHOLE
 from extractors.compare import (
     CONTRADICTION,
     CORROBORATES,
@@ -76,10 +76,56 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         ("Bei den Überschwemmungen in Peru wurden 40 Kinder getötet.", "de", "subset:children"),
         ("The floods in Peru left 12 aid workers dead, the agency said.", "en", "subset:aid_workers"),
         ("Bei den Überschwemmungen in Peru wurden 140 Menschen getötet.", "de", COUNT),
+        # a cause other than the violence or the disaster itself
+        ("In Yemen, 2,300 people have died of cholera since the outbreak began.", "en", "subset:disease"),
+        ("Im Tschad starben 85 Menschen an Masern.", "de", "subset:disease"),
+        # a part the text singles out, or that a whole is said to include
+        ("In the province of Oaxaca alone, 64 people were killed.", "en", SUBSET),
+        ("The UN figure includes some 1,900 people killed by floods in Niger.", "en", SUBSET),
+        # the whole a part is counted out of
+        ("In Haiti, 1,2 Millionen der 11 Millionen Einwohner wurden vertrieben.", "de", WHOLE),
+        # a count by name: a list of identified victims
+        ("Reporters in Peru have established the names of 1,480 soldiers killed since May.", "en", VERIFIED),
+        ("Eine Recherche hat die Namen von 2.100 getöteten Soldaten aus Peru ermittelt.", "de", VERIFIED),
+        # an earlier figure looked back on, unless the sentence brings it up to date
+        ("Zuvor war in Bolivien von 35 Toten die Rede gewesen.", "de", EARLIER),
+        ("At that time, Bolivian officials said 35 people had died.", "en", EARLIER),
+        ("Previously put at 35, the toll in Bolivia has now risen to 61 dead.", "en", COUNT),
+        # a part of a country: a compass region or an area one side holds
+        ("In northern Mozambique, 300 people were killed this year.", "en", "subset:region"),
+        ("In den von Rebellen kontrollierten Gebieten Syriens starben 900 Menschen.", "de", "subset:region"),
+        # displacement inside the country is a part of everyone displaced
+        ("In Myanmar, 2.6 million people are internally displaced.", "en", "subset:internal"),
     ],
 )
 def test_modality(text, lang, modality):
     assert claims(text, lang)[-1].modality == modality
+
+
+def test_a_country_named_with_an_attack_is_the_attacker_not_the_one_counted():
+    claim = one("In Mali wurden infolge nigrischer Luftangriffe 40 Menschen getötet.", "de")
+    assert claim.subject == "mali"
+    assert one("Ugandan shelling killed 23 people, the Congolese army said.", "en").subject != "uganda"
+
+
+def test_a_one_day_count_is_a_daily_rate():
+    assert one("In den vergangenen 24 Stunden starben in Bolivien 41 Menschen.", "de").rate == "day"
+    assert one("Bolivia reported 41 deaths in the past 24 hours.", "en").rate == "day"
+    assert one("Bolivia reported 410 deaths since the floods began.", "en").rate == "total"
+
+
+def test_hostages_taken_held_and_released_are_three_measures():
+    taken, held, freed = claims("Gunmen in Nigeria abducted 120 villagers; 80 are still held hostage in Nigeria, "
+                                "and 40 hostages were released in Nigeria on Sunday.", "en")
+    assert (taken.measure, held.measure, freed.measure) == ("abducted", "hostages", "released")
+    killed = one("In Nigeria seien 9 Geiseln getötet worden.", "de")
+    assert (killed.measure, killed.modality) == ("killed", "subset:hostages")
+
+
+def test_a_figure_that_fled_the_country_is_refugees_though_it_follows_the_displaced():
+    whole, abroad = claims("Of the 3.1 million Haitians displaced, 2.5 million stayed in Haiti, "
+                                   "while 600,000 have fled the country.", "en")
+    assert (whole.measure, abroad.measure) == ("displaced", "refugees")
 
 
 def test_a_since_date_starts_a_period_and_a_named_date_is_the_as_of_date():
@@ -138,6 +184,16 @@ def stored(id, value, low, high, *, day, measure="killed", actor="a", article=No
         (stored(2, 3000, 3000, 3000, day=2, actor=None), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
         # two named sources that far apart dispute in earnest (one side minimising)
         (stored(2, 9000, 9000, 9000, day=2, actor="b"), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
+        # a count by name is a lower bound: more named dead than a total of the same time contradict it ...
+        (stored(2, 900, 900, 900, day=2, actor="b", modality=VERIFIED), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
+        (stored(2, 900, 900, 900, day=1, actor=None, article=7, modality=VERIFIED), stored(1, 300, 300, 300, day=None, article=7),
+         CONTRADICTION, "high"),
+        # ... fewer say nothing, and neither does a total long before (the list grew) or an undated one
+        (stored(2, 200, 200, 200, day=2, actor="b", modality=VERIFIED), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
+        (stored(2, 900, 900, 900, day=30, actor="b", modality=VERIFIED), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
+        (stored(2, 900, 900, 900, day=None, actor="b", modality=VERIFIED), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
+        # an earlier figure looked back on is not compared with a current one
+        (stored(2, 900, 900, 900, day=2, actor="b", modality=EARLIER), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
         # overlapping intervals agree
         (stored(2, 310, 300, 320, day=2, actor="b"), stored(1, 305, 290, 320, day=1), CORROBORATES, None),
     ],

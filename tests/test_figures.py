@@ -360,11 +360,16 @@ def test_an_age_after_people_is_not_a_count():
         ("At least 60 people drowned when the river burst its banks.", "en", "killed"),
         ("Police arrested 120 strikers outside the plant.", "en", "arrested"),
         ("Some 30 people are still missing after the landslide.", "en", "missing"),
-        ("Gunmen abducted 25 election workers.", "en", "hostages"),
+        ("Gunmen abducted 25 election workers.", "en", "abducted"),
         ("Officials said 3,400 residents were evacuated.", "en", "evacuated"),
         ("The epidemic has claimed 450 lives.", "en", "killed"),
         ("Nearly 1,000 troops were killed or wounded.", "en", "casualties"),
         ("In den Lagern leben 1.500 Vertriebene.", "de", "displaced"),
+        ("Am Freitag wurden 30 Geiseln freigelassen.", "de", "released"),
+        ("Bewaffnete haben 14 Bauarbeiter verschleppt.", "de", "abducted"),
+        ("Rebels are still holding 45 hostages.", "en", "hostages"),
+        ("Militants kidnapped 80 schoolchildren on Monday.", "en", "abducted"),
+        ("The group said 12 hostages were released overnight.", "en", "released"),
     ],
 )
 def test_the_predicate_or_noun_names_the_measure(text, lang, measure):
