@@ -29,6 +29,9 @@ SUBJECT_BEFORE_CHARS = 100
 ATTACHED_CHARS = 25
 # How many sentences back a figure's subject is looked for when its own sentence names none.
 CONTEXT_SENTENCES = 3
+# How far before a harm figure an attack on a target makes it that target's part ("attacks on health care
+# resulting in 34 deaths").
+TARGET_BEFORE_CHARS = 60
 # A place is the scope only after a preposition of place, up to two words before it ("in die Region Kursk").
 _PLACE_CONTEXT = re.compile(
     r"(?:\b(?:in|im|ins|nach|bei|aus|an|into|to|near|inside|within|at|across|of|von|für|for)\s+(?:\S+\s+){0,2}?)$", re.I
@@ -97,6 +100,7 @@ class _Wording:
     whole: re.Pattern[str]
     one_day: re.Pattern[str]
     region: re.Pattern[str]
+    target: re.Pattern[str]
     causes: dict[str, re.Pattern[str]]  # cause -> its words
     internal: re.Pattern[str]  # displacement inside the country
     internal_measures: frozenset[str]
@@ -134,6 +138,7 @@ def _wording() -> _Wording:
         whole=union(modality["whole"]),
         one_day=union(modality["one_day"]),
         region=union(modality["region"]),
+        target=union(modality["target"]),
         causes={cause: re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})", re.I) for cause, words in data["causes"].items()},
         internal=re.compile(rf"\b(?:{'|'.join(map(re.escape, data['internal']['words']))})", re.I),
         internal_measures=frozenset(data["internal"]["measures"]),
@@ -424,6 +429,8 @@ def _modality(
             return f"{SUBSET}:{group}"
         if figure.measure in wording.internal_measures and wording.internal.search(sentence, max(0, offset - 60), clause_stop):
             return f"{SUBSET}:internal"
+        if _attack_on_target(sentence, offset, wording, concepts):
+            return f"{SUBSET}:target"
         if cause := next((c for c, words in wording.causes.items() if words.search(sentence, max(0, offset - 60), clause_stop)), None):
             return f"{SUBSET}:{cause}"
     if (figure.part_of or wording.subset_after.match(sentence, end) or _OWN_SUBSET.search(figure.text)
@@ -443,6 +450,15 @@ def _modality(
         return f"{SUBSET}:region"
     # the clause, and the words just before it: "plant, 6.000 Soldaten zu schicken"
     return PLAN if wording.plan.search(sentence[max(0, start - 25) : clause_stop]) else COUNT
+
+
+def _attack_on_target(sentence: str, offset: int, wording: _Wording, concepts: Concepts) -> bool:
+    """True when an attack on a target other than a country stands shortly before the figure."""
+    for m in wording.target.finditer(sentence, max(0, offset - TARGET_BEFORE_CHARS), offset):
+        named = matches(concepts.subjects, sentence, m.end(), m.end() + 30) + matches(concepts.places, sentence, m.end(), m.end() + 30)
+        if not any(s == m.end() for _c, s, _e in named):
+            return True
+    return False
 
 
 def _singled_out(clause: str, subject: str | None, wording: _Wording, concepts: Concepts) -> bool:

@@ -79,6 +79,10 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         # a cause other than the violence or the disaster itself
         ("In Yemen, 2,300 people have died of cholera since the outbreak began.", "en", "subset:disease"),
         ("Im Tschad starben 85 Menschen an Masern.", "de", "subset:disease"),
+        # an attack on one target is that target's part of the toll; an attack on a country is not
+        ("Bei dem Angriff auf einen Markt in Tschad starben 20 Menschen.", "de", "subset:target"),
+        ("WHO counted 70 attacks on clinics in Chad, resulting in 31 deaths.", "en", "subset:target"),
+        ("The attack on Chad killed 40 people, officials said.", "en", COUNT),
         # a part the text singles out, or that a whole is said to include
         ("In the province of Oaxaca alone, 64 people were killed.", "en", SUBSET),
         ("The UN figure includes some 1,900 people killed by floods in Niger.", "en", SUBSET),
