@@ -46,7 +46,7 @@ _OWN_SIDE = re.compile(r"\b(?:its|their|seine[nrs]?|ihre[nrs]?)\b", re.I)
 _OWN_SUBSET = re.compile(r"\b(?:von ihnen|of them|of whom|davon)\b", re.I)
 
 COUNT, PLAN, INCREMENT, SUBSET = "count", "plan", "increment", "subset"
-VERIFIED, EARLIER, WHOLE = "verified", "earlier", "whole"
+VERIFIED, EARLIER, WHOLE, COMBINED = "verified", "earlier", "whole", "combined"
 # Measures of counted nouns that name fighters, who belong to their side wherever they fall.
 FIGHTERS = frozenset({"troops", "officers", "generals"})
 
@@ -101,6 +101,7 @@ class _Wording:
     one_day: re.Pattern[str]
     region: re.Pattern[str]
     target: re.Pattern[str]
+    combined: re.Pattern[str]
     causes: dict[str, re.Pattern[str]]  # cause -> its words
     internal: re.Pattern[str]  # displacement inside the country
     internal_measures: frozenset[str]
@@ -139,6 +140,7 @@ def _wording() -> _Wording:
         one_day=union(modality["one_day"]),
         region=union(modality["region"]),
         target=union(modality["target"]),
+        combined=union(modality["combined"]),
         causes={cause: re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})", re.I) for cause, words in data["causes"].items()},
         internal=re.compile(rf"\b(?:{'|'.join(map(re.escape, data['internal']['words']))})", re.I),
         internal_measures=frozenset(data["internal"]["measures"]),
@@ -438,6 +440,8 @@ def _modality(
         return SUBSET
     if wording.whole.search(before):
         return WHOLE
+    if wording.combined.search(scene):
+        return COMBINED
     if wording.increment_before.search(before) or wording.increment_after.match(sentence, end) or re.search(
         r"\b(?:weitere[nrs]?|zusätzliche[nrs]?|additional|more(?!\s+than))\b", figure.text, re.I
     ):
@@ -467,7 +471,7 @@ def _singled_out(clause: str, subject: str | None, wording: _Wording, concepts: 
     m = wording.part.search(clause)
     if not m:
         return False
-    near = matches(concepts.subjects, clause, max(0, m.start() - 30), m.end() + 30)
+    near = matches(concepts.subjects, clause, max(0, m.start() - 25), m.end() + 15)  # "in Turkey alone", "allein in der Türkei"
     return not any(concept == subject for concept, _s, _e in near)
 
 

@@ -86,6 +86,9 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         # a part the text singles out, or that a whole is said to include
         ("In the province of Oaxaca alone, 64 people were killed.", "en", SUBSET),
         ("The UN figure includes some 1,900 people killed by floods in Niger.", "en", SUBSET),
+        # several countries' toll together
+        ("Mehr als 900 Menschen sind in beiden Ländern ums Leben gekommen, hieß es aus Peru.", "de", "combined"),
+        ("The combined death toll in Peru and Bolivia rose to 900.", "en", "combined"),
         # the whole a part is counted out of
         ("In Haiti, 1,2 Millionen der 11 Millionen Einwohner wurden vertrieben.", "de", WHOLE),
         # a count by name: a list of identified victims
