@@ -12,9 +12,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .executors import Executor
 
 DB = "NEWSMON_DB"
 LOCK_TIMEOUT = "NEWSMON_LOCK_TIMEOUT"
@@ -30,8 +34,9 @@ WATCHLIST = "NEWSMON_WATCHLIST"
 CLAIM_WINDOW = "NEWSMON_CLAIM_WINDOW_DAYS"
 DELIVERY_BACKOFF = "NEWSMON_DELIVERY_BACKOFF"
 DELIVERY_WAIT = "NEWSMON_DELIVERY_WAIT"
+EXECUTOR = "NEWSMON_EXECUTOR"
 VARIABLES = (DB, LOCK_TIMEOUT, WORKERS, HTTP_TIMEOUT, STORY_THRESHOLD, ALERT_REVISIONS, WEBHOOKS, FEEDS,
-             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT)
+             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT, EXECUTOR)
 
 # The spellings flows/alerts.py reads as on; anything else but these and the off ones is a mistake.
 _ON = ("1", "true", "yes")
@@ -60,6 +65,7 @@ class Settings:
     claim_window_days: int | None
     delivery_backoff: float | None = None
     delivery_wait: float | None = None
+    executor: Executor | None = None  # None: local
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -84,7 +90,19 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         claim_window_days=_number(CLAIM_WINDOW, value(CLAIM_WINDOW), int, "days", low=0, example="7"),
         delivery_backoff=_number(DELIVERY_BACKOFF, value(DELIVERY_BACKOFF), float, "seconds", low=0, example="60"),
         delivery_wait=_number(DELIVERY_WAIT, value(DELIVERY_WAIT), float, "seconds", low=0, example="30"),
+        executor=_executor(value(EXECUTOR)),
     )
+
+
+def _executor(text: str | None):
+    if text is None:
+        return None
+    from .executors import parse_executor
+
+    try:
+        return parse_executor(text)
+    except UserError as exc:
+        raise SettingsError(f"{EXECUTOR}: {exc}") from None
 
 
 def _number(name: str, text: str | None, kind: type, unit: str, low: float, example: str, low_open: bool = False):
