@@ -94,7 +94,8 @@ def dask_client(address: str | None, workers: int):
 
 
 def read_on_dask(
-    client, batches: list[list[str]], hashes: Hashes, advance: Callable[[int], None] | None = None
+    client, batches: list[list[str]], hashes: Hashes, advance: Callable[[int], None] | None = None,
+    no_workers_grace: float = NO_WORKERS_GRACE,
 ) -> Iterator[tuple[list[str], ReadBatch]]:
     """(paths, ReadBatch) in order, each batch read by `read_files` on a Dask worker. At most
     IN_FLIGHT_PER_THREAD batches per worker thread are submitted at a time (back-pressure: memory does
@@ -112,7 +113,7 @@ def read_on_dask(
         submit(paths)
     while window:
         paths, future = window.popleft()
-        batch = _result(client, future)
+        batch = _result(client, future, no_workers_grace)
         future.release()
         for more in itertools.islice(pending, 1):
             submit(more)
@@ -137,9 +138,9 @@ def dask_reader(executor: Executor, workers: int):
     return read
 
 
-def _result(client, future) -> ReadBatch:
+def _result(client, future, grace: float) -> ReadBatch:
     """The future's batch. A cluster left without workers (all of them failed, or none ever joined) is
-    reported after NO_WORKERS_GRACE seconds instead of waiting forever; a batch that fails raises."""
+    reported after `grace` seconds instead of waiting forever; a batch that fails raises."""
     from distributed import TimeoutError as DaskTimeout
 
     alone_since = None
@@ -151,10 +152,10 @@ def _result(client, future) -> ReadBatch:
                 alone_since = None
             elif alone_since is None:
                 alone_since = time.monotonic()
-            elif time.monotonic() - alone_since > NO_WORKERS_GRACE:
+            elif time.monotonic() - alone_since > grace:
                 raise UserError(
                     f"the Dask cluster at {client.scheduler.address} has had no workers for "
-                    f"{NO_WORKERS_GRACE:.0f} s: start some (dask worker ADDRESS) or check their logs"
+                    f"{grace:.0f} s: start some (dask worker ADDRESS) or check their logs"
                 ) from None
 
 

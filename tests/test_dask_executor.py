@@ -146,6 +146,16 @@ def test_the_command_with_its_own_local_cluster_finishes(seeds, tmp_path):
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (5,)
 
 
+def test_a_cluster_without_workers_ends_the_run_with_a_message(seeds):
+    """Batches sent to a scheduler no worker ever joins would wait forever."""
+    from flows.executors import read_on_dask
+
+    files = sorted(str(p) for p in seeds.glob("*.txt"))
+    with LocalCluster(n_workers=0, dashboard_address=None) as empty, Client(empty) as client:
+        with pytest.raises(UserError, match="no workers for 2 s"):
+            list(read_on_dask(client, [files], lambda paths: {}, no_workers_grace=2))
+
+
 def test_executor_values():
     assert parse_executor(None) == parse_executor("local") == Executor()
     assert parse_executor("dask") == Executor("dask")
