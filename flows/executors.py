@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # not at run time: see read_batch
     from .inputs import ReadBatch
 
 LOCAL, DASK = "local", "dask"
-# Workers of the cluster `--executor dask` starts when no address is given: one process per core.
+# Threads per worker process of the cluster `--executor dask` starts (one process per core,
+# NEWSMON_WORKERS): the read half holds the GIL, so a second thread would only wait for it.
 LOCAL_CLUSTER_THREADS = 1
 # Batches in flight per worker thread: one being read, one waiting, so no worker idles between batches
 # and memory stays flat whatever the corpus (as the local pool does).
@@ -51,9 +52,9 @@ def parse_executor(text: str | None) -> Executor:
     text = (text or "").strip()
     if not text or text == LOCAL:
         return Executor()
-    kind, _, address = text.partition(":")
+    kind, colon, address = text.partition(":")
     if kind == DASK:
-        if _ and not address:
+        if colon and not address:
             raise UserError(f"executor {text!r}: give the scheduler's address after 'dask:' (dask:tcp://HOST:8786)")
         return Executor(DASK, address or None)
     raise UserError(f"executor {text!r}: use local, dask (a local cluster for the run) or dask:ADDRESS")
