@@ -248,10 +248,13 @@ def _subject_and_scope(
     before = [m for m in found if m[2] <= offset and offset - m[2] <= SUBJECT_BEFORE_CHARS]
     if before:
         return before[-1][0], place
-    if fighters:  # soldiers of the side the article was just counting
+    # a second source's figure in the sentence of the first: "Russland meldete 89 Tote, britischen
+    # Geheimdiensten zufolge über 300"
+    same = next((c for c in reversed(earlier) if c.subject and c.sentence == sentence), None)
+    if same is None and (fighters or figure.measure in wording.located):  # the side the article was just counting
         same = next((c for c in reversed(earlier) if c.subject and c.measure == figure.measure), None)
-        if same:
-            return same.subject, place
+    if same:
+        return same.subject, place
     if place:
         return _from_place(place, concepts)
     return _from_context(text, sentences, sentence_start, concepts), None

@@ -115,6 +115,16 @@ def test_a_country_named_with_an_attack_is_the_attacker_not_the_one_counted():
     assert one("Ugandan shelling killed 23 people, the Congolese army said.", "en").subject != "uganda"
 
 
+def test_a_figure_without_a_side_takes_the_one_its_sentence_or_article_was_counting():
+    first, second = claims("Die Regierung meldete den Tod von 40 Menschen aus Peru, dem Roten Kreuz zufolge "
+                           "soll es über 120 Tote gegeben haben.", "de")
+    assert first.subject == second.subject == "peru"
+    # the article's last figure of the measure, not the country its previous sentence named last
+    earlier, later = claims("Floods in Bolivia killed 300 people, officials said, as the rain moved on to Peru. "
+                            "Aid groups say the real toll is far higher: more than 900 dead.", "en")
+    assert later.subject == earlier.subject == "bolivia"
+
+
 def test_a_one_day_count_is_a_daily_rate():
     assert one("In den vergangenen 24 Stunden starben in Bolivien 41 Menschen.", "de").rate == "day"
     assert one("Bolivia reported 41 deaths in the past 24 hours.", "en").rate == "day"
