@@ -338,7 +338,7 @@ def _merge_ranges(sentence: str, amounts: list[_Amount], vocab: Vocabulary) -> l
                     if is_between:
                         start = re.search(rf"(?<!\w)(?:{between})\s*$", sentence[: a.start], re.I).start()
                     merged.append(
-                        _Amount(start, b.end, (low + b.value) / 2, 0.0, low, b.value, scaled=a.scaled or b.scaled)
+                        _Amount(start, b.end, low, 0.0, low, b.value, scaled=a.scaled or b.scaled)
                     )
                     i += 2
                     continue
