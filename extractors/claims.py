@@ -251,6 +251,11 @@ def _subject_and_scope(
     # a second source's figure in the sentence of the first: "Russland meldete 89 Tote, britischen
     # Geheimdiensten zufolge über 300"
     same = next((c for c in reversed(earlier) if c.subject and c.sentence == sentence), None)
+    if same is None and not fighters and figure.measure in wording.located:
+        # harm with no side named, told by a country's own institution: "According to Syrian TV, 239 died"
+        reporter = matches(concepts.subjects, sentence, *quoted) if quoted != (0, 0) else []
+        if reporter:
+            return reporter[0][0], place
     if same is None and (fighters or figure.measure in wording.located):  # the side the article was just counting
         same = next((c for c in reversed(earlier) if c.subject and c.measure == figure.measure), None)
     if same:
@@ -305,7 +310,7 @@ def _place(sentence: str, offset: int, length: int, concepts: Concepts) -> str |
     places = [m for m in matches(concepts.places, sentence) if _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
     if not places:
         return None
-    start, end = clause_start(sentence, 0, offset), clause_end(sentence, offset + length, len(sentence))
+    start, end = _clause(sentence, clause_start(sentence, 0, offset), offset + length)
     in_clause = [m for m in places if start <= m[1] < end]
     places = in_clause or places
     middle = offset + length / 2

@@ -125,6 +125,16 @@ def test_a_figure_without_a_side_takes_the_one_its_sentence_or_article_was_count
     assert later.subject == earlier.subject == "bolivia"
 
 
+def test_harm_with_no_side_told_by_a_countrys_institution_is_that_countrys():
+    assert one("According to Chilean state TV, 45 people were killed when a bridge collapsed.", "en").subject == "chile"
+
+
+def test_a_place_in_the_next_clause_is_not_the_figures():
+    first, second = claims("In Peru wurden nach Angaben der Behörden außerdem mehr als 1.200 Menschen verletzt, in Bolivien sprachen Behörden von "
+                           "mehr als 300 Verletzten.", "de")
+    assert (first.subject, second.subject) == ("peru", "bolivia")
+
+
 def test_a_one_day_count_is_a_daily_rate():
     assert one("In den vergangenen 24 Stunden starben in Bolivien 41 Menschen.", "de").rate == "day"
     assert one("Bolivia reported 41 deaths in the past 24 hours.", "en").rate == "day"
