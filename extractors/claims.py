@@ -240,6 +240,12 @@ def _subject_and_scope(
     after = [m for m in found if end <= m[1] <= end + ATTACHED_CHARS and _ATTACHED.fullmatch(sentence[end : m[1]])]
     if after:
         return after[0][0], place
+    if figure.measure in wording.located and not fighters:
+        # a country's adjective in a place after the figure: "2.300 Menschen in der palästinensischen Enklave"
+        stop = _clause(sentence, offset, end)[1]
+        placed = [m for m in found if end <= m[1] < stop and _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
+        if placed:
+            return placed[0][0], place
     own_side = fighters and _OWN_SIDE.search(sentence[max(0, offset - 12) : offset + len(figure.text)])
     if own_side and (speaker := matches(concepts.subjects, sentence, *quoted)):
         return speaker[0][0], place  # "Russia said 63 of its troops were killed": the speaker's side

@@ -135,6 +135,11 @@ def test_a_place_in_the_next_clause_is_not_the_figures():
     assert (first.subject, second.subject) == ("peru", "bolivia")
 
 
+def test_a_countrys_adjective_in_a_place_after_the_figure_names_its_subject():
+    text = "Nigrische Luftangriffe haben seit Montag 70 Menschen in der malischen Hauptstadt getötet."
+    assert one(text, "de").subject == "mali"
+
+
 def test_a_one_day_count_is_a_daily_rate():
     assert one("In den vergangenen 24 Stunden starben in Bolivien 41 Menschen.", "de").rate == "day"
     assert one("Bolivia reported 41 deaths in the past 24 hours.", "en").rate == "day"
