@@ -137,9 +137,12 @@ def _urls(name: str, text: str | None) -> tuple[str, ...]:
 
 
 def _apprise_urls(text: str | None) -> tuple[str, ...]:
-    from .channels import checked_apprise_url, split_urls
+    from .channels import ChannelError, checked_apprise_url, split_urls
 
-    return tuple(checked_apprise_url(u, NOTIFY) for u in split_urls(text))
+    try:
+        return tuple(checked_apprise_url(u, NOTIFY) for u in split_urls(text))
+    except ChannelError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _toml_files(name: str, text: str | None, several: bool = True) -> tuple[str, ...]:
