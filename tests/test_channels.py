@@ -234,3 +234,15 @@ def test_a_bad_apprise_url_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSMON_NOTIFY", "nosuch://x")
     out = subprocess.run([NEWSMON, "alerts", "--db", str(tmp_path / "x.duckdb")], capture_output=True, text=True)
     assert out.returncode == 2 and "NEWSMON_NOTIFY: 'nosuch://x' is not an Apprise URL" in out.stderr
+
+
+def test_feeds_add_keeps_the_notify_table_and_poll_reads_it(tmp_path, no_channels):
+    from flows.feedfile import add_feeds
+    from flows.feedlist import Feed, load_feeds
+
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[notify]\nurls = ["ntfy://ntfy.example.org/alerts"]  # the newsroom topic\n', "utf-8")
+    add_feeds(feeds, [Feed(url="https://example.org/rss.xml", name="Example")])
+    assert [f.url for f in load_feeds(feeds)] == ["https://example.org/rss.xml"]
+    assert "# the newsroom topic" in feeds.read_text("utf-8")
+    assert configured_channels(str(feeds)) == ("apprise:ntfy://ntfy.example.org/alerts",)
