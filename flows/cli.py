@@ -269,6 +269,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise UserError(f"the database {db} is a folder: give a file, e.g. --db {Path(db) / 'news.duckdb'}")
     if Path(feeds_file).exists():
         _channels(feeds_file)
+    # the served backfills run in this process and read their [notify] channels from NEWSMON_FEEDS: the same file
+    os.environ["NEWSMON_FEEDS"] = str(Path(feeds_file).resolve())
     apply_prefect_defaults()
     from .deployments import serve_deployments
 

@@ -174,6 +174,8 @@ def test_a_digest_sends_one_message_per_channel_and_period_and_never_again(tmp_p
     alerts = first + second
     assert len(first) == 1 and len(second) >= 1
     assert receiver.requests == []  # nothing before the day is over
+    waiting = subprocess.run([NEWSMON, "alerts", "--undelivered", "--db", db], capture_output=True, text=True)
+    assert f"-> webhook:{receiver.url} (daily digest 20" in waiting.stdout and ": pending, 0 attempts" in waiting.stdout
     labels = {label for (label,) in query(db, "SELECT DISTINCT digest FROM deliveries")}
     assert all(label.startswith("daily:") for label in labels)
     after = max(parse_period(label).end for label in labels) + dt.timedelta(seconds=1)
