@@ -153,8 +153,14 @@ def _same_text(new: StoredClaim, previous: StoredClaim, relation: str) -> Verdic
     change = f"{previous.text} → {new.text}"
     if new.document == previous.document:
         return Verdict(REVISION, "medium", f"revision: {new.key} — Same article revised: {change}", same_text=True)
-    where = f"{new.outlet or 'a copy'} vs {previous.outlet or 'an earlier copy'}"
+    where = f"{_printed_by(new)} vs {_printed_by(previous)}"
     return Verdict(REVISION, "medium", f"revision: {new.key} — a copy of the same story changed the figure: {change} ({where})", True)
+
+
+def _printed_by(claim: StoredClaim) -> str:
+    """Who printed a claim: its outlet (stated, masthead or site domain: extractors/outlets.py), else, for a
+    file that names none, the article's number: never an anonymous "a copy"."""
+    return claim.outlet or f"article {claim.article_id}"
 
 
 def judge_pairs(

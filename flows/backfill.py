@@ -31,6 +31,7 @@ from storage import (
 )
 
 from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .channels import Routing, checked_digest, configured_channels
 from .delivery import Outbox
 from .inputs import ReadBatch, discover, read_files, source_name, start_worker
 from .progress import progress_bar
@@ -61,13 +62,13 @@ class RunSummary:
 
 @task(name="store-batch", cache_policy=NO_CACHE)
 def store_batch(
-    batch: ReadBatch, db: str, run_id: str, lock_timeout: float | None = None
+    batch: ReadBatch, db: str, run_id: str, lock_timeout: float | None = None, routing: Routing = Routing()
 ) -> tuple[BatchCounts, list[dict]]:
     """Write one processed batch in one transaction (all of it or, on any error, none of it), then
     compare its claims with the stored ones: (counts, alerts raised)."""
     with write_connection(db, lock_timeout) as con:
         counts = write_batch(con, batch.rows, batch.skipped, run_id, unchanged=batch.unchanged)
-        alerts = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
+        alerts = find_alerts(con, run_id, routing) if counts.stored or counts.duplicates else []
     batch.release()
     announce_alerts(alerts)
     return counts, alerts
@@ -79,14 +80,17 @@ def backfill(
     db: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     lock_timeout: float | None = None,
+    digest: str | None = None,
 ) -> RunSummary:
-    """Store every article file under `paths`; files already stored are left alone.
+    """Store every article file under `paths`; files already stored are left alone. The alerts raised go
+    to the configured channels, one message each or (`digest` 'hourly' | 'daily') one per period.
 
     Batches are read in worker processes (one per core, `NEWSMON_WORKERS`), a few at a time so memory
     stays flat, and stored in order by this process, the only writer."""
     logger = get_run_logger()
     started = time.monotonic()
     db = db or default_db_path()
+    routing = Routing(configured_channels(), checked_digest(digest))
     run_id = flow_run.get_id() or str(uuid.uuid4())
     begin_run(db, run_id, "backfill", [source_name(str(p)) for p in paths], lock_timeout)
     totals, files = BatchCounts(), []
@@ -105,7 +109,7 @@ def backfill(
             for _, batch in _read_ahead(batches, stored_hashes, advance):
                 # quote(): Prefect would otherwise walk every row, figure and claim of the batch looking
                 # for futures, which cost more than storing the batch
-                counts, raised = store_batch(quote(batch), db, run_id, lock_timeout)
+                counts, raised = store_batch(quote(batch), db, run_id, lock_timeout, routing)
                 totals = totals + counts
                 alerts += raised
                 if raised:

@@ -69,15 +69,20 @@ def _parser() -> argparse.ArgumentParser:
     quiet.add_argument("-v", "--verbose", action="store_true", help="on an error, show its traceback too")
     logs = argparse.ArgumentParser(add_help=False)
     logs.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs (and an error's traceback)")
+    digest = argparse.ArgumentParser(add_help=False)
+    digest.add_argument(
+        "--digest", choices=("hourly", "daily"),
+        help="one message per channel and period (UTC) listing the new disputes, instead of one per alert",
+    )
 
-    backfill = commands.add_parser("backfill", parents=[logs], help="store every article file under the given paths")
+    backfill = commands.add_parser("backfill", parents=[logs, digest], help="store every article file under the given paths")
     backfill.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     backfill.add_argument("--db", help=db_help)
     backfill.add_argument("--batch-size", type=_positive_int, default=100, help="files per Prefect task (default 100)")
     backfill.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
     backfill.set_defaults(run=_backfill)
 
-    poll = commands.add_parser("poll", parents=[logs], help="poll RSS/Atom feeds once now and store what is new")
+    poll = commands.add_parser("poll", parents=[logs, digest], help="poll RSS/Atom feeds once now and store what is new")
     poll.add_argument("--feeds", help="feeds file (default: $NEWSMON_FEEDS or ./feeds.toml; see feeds.example.toml)")
     poll.add_argument("--feed", action="append", metavar="URL", help="a feed URL to poll (repeatable; with or without --feeds)")
     poll.add_argument(
@@ -89,12 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     poll.set_defaults(run=_poll)
 
     serve = commands.add_parser(
-        "serve", parents=[quiet], help="register and run the deployments poll-feeds-serve (every 15 min) and "
+        "serve", parents=[quiet, digest], help="register and run the deployments poll-feeds-serve (every 15 min) and "
         "backfill-folder-serve in this process"
     )
     serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: $NEWSMON_FEEDS or ./feeds.toml)")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--cron", default="*/15 * * * *", help="poll schedule (default: every 15 minutes)")
+    serve.add_argument(
+        "--notify-block", metavar="TYPE/NAME",
+        help="create (or update) the Prefect Automation newsmon-contradictions: each contradiction event sends a "
+        "notification through this Prefect notification block, e.g. slack-webhook/newsroom",
+    )
     serve.set_defaults(run=_serve)
 
     clean = commands.add_parser("clean", parents=[quiet], help="show what the pipeline makes of one file, without a database")
@@ -147,6 +157,7 @@ def _backfill(args: argparse.Namespace) -> int:
     started = time.monotonic()
     missing = _missing_paths(args.paths)
     db, lock_timeout = _database(args)
+    _channels(None)
     apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -155,7 +166,8 @@ def _backfill(args: argparse.Namespace) -> int:
 
     # the missing paths go along too: the run records them in skipped_inputs. A name that is not UTF-8
     # goes as its file: URI (Prefect's parameters are JSON, which cannot carry it)
-    summary = backfill(paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout)
+    summary = backfill(paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout,
+                       digest=args.digest)
     print(_summary_text(summary, time.monotonic() - started))
     return PARTLY if missing else OK
 
@@ -195,6 +207,7 @@ def _poll(args: argparse.Namespace) -> int:
         raise UserError("--trusted applies to --feed URLs; in a feeds file, set trusted = true on the feed")
     feeds_file = _check_feeds(args.feeds, args.feed, args.settings)
     db, lock_timeout = _database(args)
+    _channels(feeds_file)
     apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -202,7 +215,7 @@ def _poll(args: argparse.Namespace) -> int:
 
     summary = poll_feeds(
         feeds_file=feeds_file, feed_urls=args.feed, db=db, respect_schedule=False, lock_timeout=lock_timeout,
-        trust_feed_urls=args.trusted,
+        trust_feed_urls=args.trusted, digest=args.digest,
     )
     c = summary.counts
     lines = [
@@ -254,11 +267,27 @@ def _serve(args: argparse.Namespace) -> int:
     db = args.db or args.settings.db or DEFAULT_DB
     if Path(db).is_dir():
         raise UserError(f"the database {db} is a folder: give a file, e.g. --db {Path(db) / 'news.duckdb'}")
+    if Path(feeds_file).exists():
+        _channels(feeds_file)
+    # the served backfills run in this process and read their [notify] channels from NEWSMON_FEEDS: the same file
+    os.environ["NEWSMON_FEEDS"] = str(Path(feeds_file).resolve())
     apply_prefect_defaults()
     from .deployments import serve_deployments
 
-    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron)
+    if args.notify_block:
+        from .automation import ensure_contradiction_automation
+
+        automation = ensure_contradiction_automation(args.notify_block)
+        print(f"Prefect Automation {automation.name} ({automation.id}): contradictions notify {args.notify_block}")
+    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron, digest=args.digest)
     return OK
+
+
+def _channels(feeds_file: str | None) -> tuple[str, ...]:
+    """The alert channels a run will use, read now so a bad Apprise URL stops the command before Prefect starts."""
+    from .channels import configured_channels
+
+    return configured_channels(feeds_file)
 
 
 def _positive_int(text: str) -> int:
@@ -447,14 +476,17 @@ def _undelivered(args: argparse.Namespace) -> int:
     from storage import DEFAULT_DB, read_connection
     from storage.deliveries import undelivered
 
+    from .channels import channel_label
+
     with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
-        stuck = undelivered(con)
+        stuck = [{**d, "channel": channel_label(d["channel"])} for d in undelivered(con)]  # no secrets shown
     if args.json:
         print(json.dumps(stuck, ensure_ascii=False, indent=2))
         return 0
     for d in stuck:
         when = f"next attempt {d['next_attempt_at']}" if d["status"] == "pending" else "given up"
-        print(f"alert {d['alert']} -> {d['channel']}: {d['status']}, {d['attempts']} attempts, {when}"
+        digest = f" ({d['digest'].replace(':', ' digest ', 1)})" if d["digest"] else ""
+        print(f"alert {d['alert']} -> {d['channel']}{digest}: {d['status']}, {d['attempts']} attempts, {when}"
               f"{': ' + d['last_error'] if d['last_error'] else ''}")
         print(f"    {d['explanation']}")
     print(f"{len(stuck)} deliveries not delivered")

@@ -254,15 +254,16 @@ def store_verdicts(
 
 def compare_new_claims(
     con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str, window_days: int = DEFAULT_WINDOW_DAYS,
-    channels: list[str] | tuple[str, ...] = (),
+    channels: list[str] | tuple[str, ...] = (), digest: str | None = None,
 ) -> list[AlertRow]:
     """Judge every claim not yet compared against the stored ones, fold the contradictions into disputes
     and store the alerts they raise (and the other `kinds`: revisions, where asked for), in one transaction with marking
     the claims compared: a crash in between leaves them to the next batch. Each alert's deliveries
-    (one per channel, storage/deliveries.py) are written pending in the same transaction."""
+    (one per channel, storage/deliveries.py; with a `digest`, due at the end of its period) are written
+    pending in the same transaction."""
     with transaction(con):
         stored = store_verdicts(con, judge_pairs(pending_pairs(con), concepts, kinds, window_days), run_id, window_days)
-        enqueue_deliveries(con, [a.id for a in stored], list(channels))
+        enqueue_deliveries(con, [a.id for a in stored], list(channels), digest)
         mark_compared(con)
     return stored
 
