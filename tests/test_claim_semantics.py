@@ -77,8 +77,9 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         ("The floods in Peru left 12 aid workers dead, the agency said.", "en", "subset:aid_workers"),
         ("Bei den Überschwemmungen in Peru wurden 140 Menschen getötet.", "de", COUNT),
         # a cause other than the violence or the disaster itself
-        ("In Yemen, 2,300 people have died of cholera since the outbreak began.", "en", "subset:disease"),
-        ("Im Tschad starben 85 Menschen an Masern.", "de", "subset:disease"),
+        ("In Yemen, 2,300 people have died of cholera since the outbreak began.", "en", "subset:cholera"),
+        ("Im Tschad starben 85 Menschen an Masern.", "de", "subset:measles"),
+        ("In Peru starben 40 Menschen an einer Infektionskrankheit.", "de", "subset:disease"),
         # an attack on one target is that target's part of the toll; an attack on a country is not
         ("Bei dem Angriff auf einen Markt in Tschad starben 20 Menschen.", "de", "subset:target"),
         ("WHO counted 70 attacks on clinics in Chad, resulting in 31 deaths.", "en", "subset:target"),
