@@ -215,8 +215,9 @@ def stored(id, value, low, high, *, day, measure="killed", actor="a", article=No
         # far more than an order of magnitude apart, one said by nobody named: different things (an attack, the war)
         (stored(2, 9000, 9000, 9000, day=2, actor=None), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
         (stored(2, 3000, 3000, 3000, day=2, actor=None), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
-        # two named sources that far apart dispute in earnest (one side minimising)
+        # two named sources that far apart dispute in earnest (one side minimising), up to a hundredfold
         (stored(2, 9000, 9000, 9000, day=2, actor="b"), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
+        (stored(2, 40000, 40000, 40000, day=2, actor="b"), stored(1, 300, 300, 300, day=1), NOT_COMPARABLE, None),
         # a count by name is a lower bound: more named dead than a total of the same time contradict it ...
         (stored(2, 900, 900, 900, day=2, actor="b", modality=VERIFIED), stored(1, 300, 300, 300, day=1), CONTRADICTION, "high"),
         (stored(2, 900, 900, 900, day=1, actor=None, article=7, modality=VERIFIED), stored(1, 300, 300, 300, day=None, article=7),
