@@ -38,6 +38,8 @@ def one(text, lang, published=PUBLISHED):
         ("At least 1,200 Malian refugees crossed into Niger.", "en", "mali/refugees/niger/total"),
         ("Mehr als 40 malische Soldaten wurden bei dem Angriff getötet oder verletzt.", "de", "mali/casualties/-/total"),
         ("Polish police arrested 85 people after the protest.", "en", "poland/arrested/-/total"),
+        # a state that no longer exists is no other country
+        ("Mehr als 400 jugoslawische Soldaten wurden getötet.", "de", "yugoslavia/killed/-/total"),
         # "its troops": the speaker's side, not the country where they fell
         ("Peru said on Monday that 12 of its soldiers were killed in a strike in Bolivia.", "en", "peru/killed/bolivia/total"),
     ],
