@@ -98,7 +98,7 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         ("Reporters in Peru have established the names of 1,480 soldiers killed since May.", "en", VERIFIED),
         ("Eine Recherche hat die Namen von 2.100 getöteten Soldaten aus Peru ermittelt.", "de", VERIFIED),
         # an earlier figure looked back on, unless the sentence brings it up to date
-        ("Zuvor war in Bolivien von 35 Toten die Rede gewesen.", "de", EARLIER),
+        ("Damals war in Bolivien von 35 Toten die Rede gewesen.", "de", EARLIER),
         ("At that time, Bolivian officials said 35 people had died.", "en", EARLIER),
         ("Previously put at 35, the toll in Bolivia has now risen to 61 dead.", "en", COUNT),
         # a part of a country: a compass region or an area one side holds

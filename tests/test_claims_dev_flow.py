@@ -69,8 +69,8 @@ def test_real_news_raise_few_alerts_and_updates_over_time_are_not_high(scored):
 
 def test_real_news_alerts_compare_like_with_like(scored):
     # the share of alerts whose two figures carry one labelled subject: 0.35 with one dispute per key and
-    # period, 0.56 with each kind of figure compared only with its kind, 0.60 with a range valued at its lower end
-    assert scored["like"] >= 0.58, scored
+    # period, 0.56 with each kind of figure compared only with its kind, 0.60 with a range valued at its lower end, 0.66 with more kinds told apart
+    assert scored["like"] >= 0.62, scored
 
 
 def test_real_news_find_documented_contradictions_and_spare_agreements(scored):
