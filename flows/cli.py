@@ -19,6 +19,7 @@ from pathlib import Path
 from . import settings as env
 from .errors import UserError
 from .prefect_env import apply_prefect_defaults
+from .report import FORMATS, format_interval, format_number
 
 # Exit codes (README "Exit codes").
 OK, BUG, BAD_INPUT, LOCKED, PARTLY = 0, 1, 2, 3, 4
@@ -118,6 +119,22 @@ def _parser() -> argparse.ArgumentParser:
         help="instead: the deliveries still pending (with their next attempt) or given up, with the last error",
     )
     alerts.set_defaults(run=_alerts)
+
+    report = commands.add_parser(
+        "report", parents=[quiet],
+        help="an analyst's report on a period: disputes, agreed figures, what each source says, stories, coverage",
+    )
+    report.add_argument("--db", help=db_help)
+    report.add_argument("--since", type=_date_arg, help="only articles published on or after this date (YYYY-MM-DD)")
+    report.add_argument("--until", type=_date_arg, help="only articles published on or before this date (YYYY-MM-DD)")
+    report.add_argument(
+        "--key", metavar="PATTERN",
+        help="only claims whose key matches: a prefix (north_korea/troops) or a glob (*/killed/*)",
+    )
+    report.add_argument("--limit", type=_positive_int, default=20, help="disputes, keys, agreements and stories shown (default 20)")
+    report.add_argument("--format", choices=FORMATS, default="markdown", help="default: markdown")
+    report.add_argument("--out", metavar="FILE", help="write the report to FILE (default: standard output)")
+    report.set_defaults(run=_report)
 
     sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
     sql.add_argument("query")
@@ -362,9 +379,9 @@ def _figures(args: argparse.Namespace) -> int:
 
     table = Table("figure", "value", "interval", "measure", "rate", "part of", "source", "date", title=str(path))
     for f in row.figures:
-        interval = f"{_number(f.low) if f.low is not None else '…'} – {_number(f.high) if f.high is not None else '…'}"
+        interval = format_interval(f.low, f.high)
         table.add_row(
-            f.text, _number(f.value) + (" (vague)" if f.vague else ""), interval,
+            f.text, format_number(f.value) + (" (vague)" if f.vague else ""), interval,
             f.measure or "-", f.rate or "-", f.part_of or "-", f.attribution or "-", f.date_hint or "-",
         )
     _console().print(table)
@@ -395,10 +412,6 @@ def _console():
 
 
 _UNLIMITED = 1_000_000
-
-
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
 
 
 def _date_arg(text: str):
@@ -438,7 +451,7 @@ def _alerts(args: argparse.Namespace) -> int:
             print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
         for s in a["sources"]:
             copies = f" (+{s['copies'] - 1} copies)" if s["copies"] > 1 else ""
-            print(f"    {s['source']:<22} {_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
+            print(f"    {s['source']:<22} {format_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
     print(f"{len(alerts)} alerts")
     return 0
 
@@ -459,6 +472,29 @@ def _undelivered(args: argparse.Namespace) -> int:
         print(f"    {d['explanation']}")
     print(f"{len(stuck)} deliveries not delivered")
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from storage import DEFAULT_DB
+    from storage.report import ReportScope
+
+    from .report import build_report, render_markdown, write_report
+
+    if args.since and args.until and args.since > args.until:
+        raise UserError(f"--since {args.since} is after --until {args.until}: nothing could be in the report")
+    db = args.db or args.settings.db or DEFAULT_DB
+    report = build_report(db, ReportScope(since=args.since, until=args.until, key=args.key, limit=args.limit))
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render_markdown(report)
+    if args.out is None:
+        sys.stdout.write(text)
+        return OK
+    try:
+        target = write_report(text, args.out, db)
+    except (ValueError, OSError) as exc:
+        raise UserError(f"report to {args.out}: {exc}") from exc
+    o = report["overview"]
+    print(f"Report on {o['articles']} articles, {o['disputes']} open disputes written to {target.resolve()}")
+    return OK
 
 
 def _sql(args: argparse.Namespace) -> int:
