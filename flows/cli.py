@@ -19,7 +19,7 @@ from pathlib import Path
 from . import settings as env
 from .errors import UserError
 from .prefect_env import apply_prefect_defaults
-from .report import FORMATS, format_interval, format_number
+from .formatting import format_interval, format_number
 
 # Exit codes (README "Exit codes").
 OK, BUG, BAD_INPUT, LOCKED, PARTLY = 0, 1, 2, 3, 4
@@ -119,21 +119,35 @@ def _parser() -> argparse.ArgumentParser:
         help="instead: the deliveries still pending (with their next attempt) or given up, with the last error",
     )
     alerts.set_defaults(run=_alerts)
+    triage = alerts.add_subparsers(dest="triage", metavar="ACTION")
+    ack = triage.add_parser("ack", parents=[quiet], help="acknowledge an alert: seen, its dispute stays open")
+    dismiss = triage.add_parser(
+        "dismiss", parents=[quiet], help="dismiss an alert: its dispute stays out of the open ones until a new source joins"
+    )
+    for action in (ack, dismiss):
+        action.add_argument("id", type=_positive_int, help="the alert's id (newsmon alerts --json shows it)")
+        action.add_argument("--db", help=db_help)
+        action.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
+    dismiss.add_argument("--reason", required=True, metavar="TEXT", help="why: kept with the dispute and shown in the report")
+    ack.set_defaults(run=_triage, action="acknowledged")
+    dismiss.set_defaults(run=_triage, action="dismissed")
 
     report = commands.add_parser(
         "report", parents=[quiet],
-        help="an analyst's report on a period: disputes, agreed figures, what each source says, stories, coverage",
+        help="write the analyst's report: open disputes with timeline charts, keys, stories, health (one HTML file)",
     )
     report.add_argument("--db", help=db_help)
+    report.add_argument("--out", metavar="FILE", default="report.html",
+                        help="where to write it (default: ./report.html; - for standard output)")
     report.add_argument("--since", type=_date_arg, help="only articles published on or after this date (YYYY-MM-DD)")
     report.add_argument("--until", type=_date_arg, help="only articles published on or before this date (YYYY-MM-DD)")
     report.add_argument(
         "--key", metavar="PATTERN",
         help="only claims whose key matches: a prefix (north_korea/troops) or a glob (*/killed/*)",
     )
-    report.add_argument("--limit", type=_positive_int, default=20, help="disputes, keys, agreements and stories shown (default 20)")
-    report.add_argument("--format", choices=FORMATS, default="markdown", help="default: markdown")
-    report.add_argument("--out", metavar="FILE", help="write the report to FILE (default: standard output)")
+    report.add_argument("--limit", type=_positive_int, default=20,
+                        help="disputes, charted keys, agreements and stories shown (default 20)")
+    report.add_argument("--format", choices=("html", "markdown", "json"), default="html", help="default: html")
     report.set_defaults(run=_report)
 
     sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
@@ -437,16 +451,17 @@ def _alerts(args: argparse.Namespace) -> int:
     if args.json:
         shaped = [
             {
-                "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
+                "id": a["id"], "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
                 "new": {k: a["new"][k] for k in _ALERT_SIDE}, "previous": {k: a["previous"][k] for k in _ALERT_SIDE},
-                "dispute": a["dispute"], "sources": a["sources"],
+                "dispute": a["dispute"], "state": a["state"], "sources": a["sources"],
             }
             for a in alerts
         ]
         print(json.dumps(shaped, ensure_ascii=False, indent=2))
         return 0
     for a in alerts:
-        print(f"[{a['severity']}] {a['explanation']}")
+        state = "" if a["state"] == "new" else f", {a['state']}"
+        print(f"{a['id']:>5} [{a['severity']}{state}] {a['explanation']}")
         if not a["sources"]:  # a revision: two claims
             print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
         for s in a["sources"]:
@@ -454,6 +469,21 @@ def _alerts(args: argparse.Namespace) -> int:
             print(f"    {s['source']:<22} {format_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
     print(f"{len(alerts)} alerts")
     return 0
+
+
+def _triage(args: argparse.Namespace) -> int:
+    from storage import write_connection
+    from storage.triage import NoSuchAlert, triage_alert
+
+    db, lock_timeout = _database(args)
+    with write_connection(db, lock_timeout) as con:
+        try:
+            done = triage_alert(con, args.id, args.action, getattr(args, "reason", None))
+        except NoSuchAlert as exc:
+            raise UserError(str(exc)) from exc
+    dispute = f" (dispute {done['dispute']} {args.action} too)" if args.action == "dismissed" and done["dispute"] else ""
+    print(f"alert {done['alert']} {args.action}{dispute}: {done['explanation']}")
+    return OK
 
 
 def _undelivered(args: argparse.Namespace) -> int:
@@ -476,24 +506,20 @@ def _undelivered(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from storage import DEFAULT_DB
-    from storage.report import ReportScope
 
-    from .report import build_report, render_markdown, write_report
+    from .report import write_report_file
 
     if args.since and args.until and args.since > args.until:
         raise UserError(f"--since {args.since} is after --until {args.until}: nothing could be in the report")
     db = args.db or args.settings.db or DEFAULT_DB
-    report = build_report(db, ReportScope(since=args.since, until=args.until, key=args.key, limit=args.limit))
-    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else render_markdown(report)
-    if args.out is None:
-        sys.stdout.write(text)
-        return OK
+    scope = dict(since=args.since, until=args.until, key=args.key, limit=args.limit)
     try:
-        target = write_report(text, args.out, db)
-    except (ValueError, OSError) as exc:
+        target, report = write_report_file(db, None if args.out == "-" else args.out, args.format, **scope)
+    except ValueError as exc:
         raise UserError(f"report to {args.out}: {exc}") from exc
-    o = report["overview"]
-    print(f"Report on {o['articles']} articles, {o['disputes']} open disputes written to {target.resolve()}")
+    if target is not None:
+        o = report["overview"]
+        print(f"Report on {o['articles']} articles, {o['disputes']} open disputes: {target.resolve()}")
     return OK
 
 

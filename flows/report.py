@@ -1,18 +1,22 @@
-"""`newsmon report`: the analyst's briefing on a period, as Markdown (to read, mail or paste) or JSON.
+"""`newsmon report`: the analyst's view of a period, as one self-contained HTML page, Markdown or JSON.
 
-`storage/report.py` gathers the data; this module writes it out. Every article the report names is
-cited by number, [1], [2] …, in the order it is first named, and listed once at the end with its date,
-outlet, title and where it came from, so the tables stay narrow and each claim can be checked.
+`storage/report.py` gathers the data; this module writes it out. The HTML page (a Jinja2 template,
+`flows/templates/report.html.j2`) embeds its CSS and its charts as SVG (`flows/charts.py`): it loads
+nothing from anywhere, so it opens from disk and can be mailed. The Markdown version, also the Prefect
+artifact of a scheduled poll, cites every article by number, [1], [2] …, and lists them once at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from pathlib import Path
 
-FORMATS = ("markdown", "json")
+from .formatting import format_interval, format_number
+
+FORMATS = ("html", "markdown", "json")
 SEVERITY_MARK = {"high": "HIGH", "medium": "medium", "low": "low"}
 
 
@@ -27,30 +31,97 @@ def build_report(db: str | Path, scope) -> dict:
             **report}
 
 
-def write_report(text: str, out: str | Path, db: str | Path) -> Path:
-    """Write `text` to `out` under a temporary name and rename it into place; never over the database."""
-    target = Path(out).expanduser()
+def write_report_file(db: str | Path, out: str | Path | None, fmt: str = "html", **scope) -> tuple[Path | None, dict]:
+    """Build the report on `scope` (ReportScope's fields) and write it in `fmt` to `out` (None: standard
+    output); returns where it went and the report's data. ValueError for a target it will not write."""
+    import sys
+
+    from storage.report import ReportScope
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if out is not None:
+        _check_target(Path(out).expanduser(), db)
+    report = build_report(db, ReportScope(**scope))
+    render = {"html": render_html, "markdown": render_markdown, "json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n"}
+    text = render[fmt](report)
+    if out is None:
+        sys.stdout.write(text)
+        return None, report
+    try:
+        return write_report(text, out, db), report
+    except OSError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _check_target(target: Path, db: str | Path) -> None:
     database = Path(db).resolve()
     if target.resolve() in {database, Path(f"{database}.wal")} or (target.exists() and target.samefile(database)):
         raise ValueError(f"{target} is the database file itself: write the report to another file")
     if target.is_dir():
-        raise ValueError(f"{target} is a folder: give a file name, e.g. {target / 'report.md'}")
+        raise ValueError(f"{target} is a folder: give a file name, e.g. {target / 'report.html'}")
     if not target.parent.is_dir():
         raise ValueError(f"no folder {target.parent} to write {target.name} into")
+
+
+def write_report(text: str, out: str | Path, db: str | Path) -> Path:
+    """Write `text` to `out` under a temporary name and rename it into place; never over the database."""
+    target = Path(out).expanduser()
+    _check_target(target, db)
     temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, target)  # replaces a link at `target`, not what it points to
     return target
 
 
-def format_number(x: float) -> str:
-    """12000.0 -> '12,000'; 2.5 -> '2.50'."""
-    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+def render_html(report: dict) -> str:
+    """The whole report as one HTML page: CSS inline, charts as inline SVG, no script."""
+    from .charts import dispute_chart, key_chart, source_colours
+
+    disputes = []
+    for d in report["disputes"]:
+        colours = source_colours([s["source"] for s in d["sources"]])
+        disputes.append(d | {"colours": colours, "svg": dispute_chart(d["sources"], colours),
+                             "dates": _dates(d["first_date"], d["last_date"]).lstrip(", ")})
+    limit = report["scope"]["limit"]
+    charted = [k | {"svg": key_chart(k["timeline"] or [])} for k in report["keys"][:limit]]
+    o = report["overview"]
+    return _template().render(
+        report=report, o=o, h=report["health"], disputes=disputes, charted=charted, uncharted=report["keys"][limit:],
+        articles=report["articles"], period=_period(report["scope"]),
+    )
 
 
-def format_interval(low: float | None, high: float | None) -> str:
-    """The interval a figure allows; an open side is '…'."""
-    return f"{format_number(low) if low is not None else '…'} – {format_number(high) if high is not None else '…'}"
+def _template():
+    """The page's Jinja2 template, HTML-escaped, with the filters it uses."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("flows", "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters.update(
+        number=lambda x: "–" if x is None else format_number(x), interval=format_interval, href=_href,
+        title_of=lambda source, articles: (articles.get(source) or {}).get("title") or _file_name(source),
+    )
+    return environment.get_template("report.html.j2")
+
+
+def _href(source: str) -> str:
+    """A link to an article: its URL, or its file as a file: URI (names stored that way stay as they are)."""
+    if source.startswith(("http://", "https://", "file:")):
+        return source
+    return Path(source).as_uri() if Path(source).is_absolute() else source
+
+
+def _file_name(source: str) -> str:
+    return source.rstrip("/").rsplit("/", 1)[-1] or source
+
+
+def _period(scope: dict) -> str:
+    since, until = scope["since"], scope["until"]
+    return (f"{since} to {until}" if since and until else f"since {since}" if since
+            else f"until {until}" if until else "everything stored")
 
 
 def render_markdown(report: dict) -> str:
@@ -64,7 +135,7 @@ def render_markdown(report: dict) -> str:
         _figures(report, cite),
         _revisions(report, cite),
         _stories(report, cite),
-        _coverage(report),
+        _health(report),
         cite.listing(),
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
@@ -95,9 +166,7 @@ class _Citations:
 
 def _title(report: dict) -> str:
     scope = report["scope"]
-    since, until = scope["since"], scope["until"]
-    period = (f"{since} to {until}" if since and until else f"since {since}" if since
-              else f"until {until}" if until else "everything stored")
+    period = _period(scope)
     about = f", keys matching `{scope['key']}`" if scope["key"] else ""
     return (f"# News report: {period}{about}\n\n"
             f"Generated {report['generated']} from `{report['database']}`. Articles are chosen by publication date "
@@ -156,22 +225,23 @@ def _agreements(report: dict, cite: _Citations) -> str:
              "story count once).", ""]
     for g in report["agreements"]:
         said = "; ".join(f"“{_inline(c['text'])}” ({_inline(c['source'])} {cite(c['article'])})" for c in g["claims"])
-        lines.append(f"- `{g['key']}`, {_count(g['sources'], 'source')}: {said}")
+        lines.append(f"- `{g['key']}`: {said}")
     lines += _more(report["more_agreements"], "agreements", "SELECT * FROM corroborations_view")
     return "\n".join(lines)
 
 
 def _figures(report: dict, cite: _Citations) -> str:
-    if not report["figures"]:
+    limit = report["scope"]["limit"]
+    if not report["keys"]:
         return ""
     lines = ["## Figures by key", "",
              "What each source says last about each thing counted, earliest first; keys told by the most "
              "independent stories first."]
-    for f in report["figures"]:
+    for f in report["keys"][:limit]:
         flag = " (disputed)" if f["disputed"] else ""
         lines += ["", f"### `{f['key']}`{flag}", ""]
         lines += _claim_table(f["latest"], cite)
-    lines += _more(report["more_figures"], "keys", "SELECT * FROM claim_timeline")
+    lines += _more(max(0, len(report["keys"]) - limit), "keys", "SELECT * FROM claim_timeline")
     return "\n".join(lines)
 
 
@@ -199,21 +269,21 @@ def _stories(report: dict, cite: _Citations) -> str:
     return "\n".join(lines)
 
 
-def _coverage(report: dict) -> str:
-    c = report["coverage"]
-    runs = ", ".join(f"{n} {status}" for status, n in sorted(c["runs"].items())) or "none"
-    skipped = sum(s["count"] for s in c["skipped_inputs"])
-    undelivered = ", ".join(f"{n} {status}" for status, n in sorted(c["undelivered"].items())) or "none"
-    reasons = "; ".join(f"{_inline(s['reason'])}: {s['count']}" for s in c["skipped_inputs"][:5])
-    lines = ["## Coverage", "", "What this report may be missing.", "",
-             f"- runs in the period: {runs}",
-             f"- inputs skipped by those runs: {skipped}" + (f" ({reasons})" if skipped else ""),
-             f"- feeds whose last poll failed: {len(c['failing_feeds'])}",
+def _health(report: dict) -> str:
+    h = report["health"]
+    runs = ", ".join(f"{n} {status}" for status, n in h["runs"].items()) or "none"
+    skipped = sum(s["count"] for s in h["skipped_inputs"])
+    reasons = "; ".join(f"{_inline(s['reason'])}: {s['count']}" for s in h["skipped_inputs"][:5])
+    undelivered = ", ".join(f"{n} {status}" for status, n in sorted(h["undelivered"].items())) or "none"
+    lines = ["## Health", "",
+             f"- runs: {runs}",
+             f"- inputs skipped: {skipped}" + (f" ({reasons})" if skipped else ""),
+             f"- feeds whose last poll failed: {len(h['failing_feeds'])}",
              f"- alert deliveries not delivered: {undelivered}"]
-    lines += [f"  - run {r['id']} ({r['flow']}, {r['started']}): {r['status']}"
-              + (f": {_inline(r['error'])}" if r["error"] else "") for r in c["failed_runs"]]
-    lines += [f"  - feed {_inline(f['name'])} <{f['url']}>: {f['failures']} failures, {_inline(f['error'])}"
-              for f in c["failing_feeds"]]
+    lines += [f"  - run {r['id']} ({r['flow']}, {r['started']}): {r['status']}" + (f": {_inline(r['error'])}" if r["error"] else "")
+              for r in h["last_runs"] if r["status"] in ("failed", "crashed")]
+    lines += [f"  - feed {_inline(f['name'])} <{f['url']}>: {f['failures']} failures, {_inline(f['error'])}, next poll {f['next_poll']}"
+              for f in h["failing_feeds"]]
     return "\n".join(lines)
 
 

@@ -46,9 +46,12 @@ def gather_report(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> dict:
     _choose_articles(con, scope)
     try:
         disputes, dismissed = _disputes(con)
-        figures = _figures_by_key(con, {d["key"] for d in disputes})
-        agreements = _agreements(con)
-        stories = _stories(con)
+        keys = _keys(con, {d["key"] for d in disputes}, scope.limit)
+        agreements = _agreements(keys)
+        agreed = {c["claim"] for g in agreements for c in g["claims"]}
+        for k in keys:  # how many of the key's latest figures another source agrees with
+            k["corroborations"] = sum(c["claim"] in agreed for c in k["latest"])
+        stories, story_count = _stories(con, scope.limit)
         report = {
             "scope": {
                 "since": _iso(scope.since), "until": _iso(scope.until), "key": scope.key, "limit": scope.limit,
@@ -59,12 +62,11 @@ def gather_report(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> dict:
             "dismissed_disputes": dismissed,
             "agreements": agreements[: scope.limit],
             "more_agreements": max(0, len(agreements) - scope.limit),
-            "figures": figures[: scope.limit],
-            "more_figures": max(0, len(figures) - scope.limit),
+            "keys": keys,
             "revisions": _revisions(con),
-            "stories": stories[: scope.limit],
-            "more_stories": max(0, len(stories) - scope.limit),
-            "coverage": _coverage(con, scope),
+            "stories": stories,
+            "more_stories": max(0, story_count - len(stories)),
+            "health": _health(con, scope),
         }
         report["articles"] = _cited_articles(con, report)
         return report
@@ -152,31 +154,33 @@ def _disputes(con: duckdb.DuckDBPyConnection) -> tuple[list[dict], int]:
         ),
         raised AS (
             SELECT dispute_id, count(*) AS alerts, max({_SEVERITY_RANK.format('severity')}) AS rank,
-                   arg_max(explanation, id) AS explanation, arg_max(claim_ids, id) AS named
-            FROM alerts WHERE dispute_id IN (SELECT dispute_id FROM touched) GROUP BY 1
+                   arg_max(explanation, alert_id) AS explanation, arg_max(claim_ids, alert_id) AS named,
+                   max(alert_id) AS latest, arg_max(state, alert_id) AS state
+            FROM (SELECT s.*, a.claim_ids FROM alert_states s JOIN alerts a ON a.id = s.alert_id)
+            WHERE dispute_id IN (SELECT dispute_id FROM touched) GROUP BY 1
         )
         SELECT d.id, d.key, d.status, d.opened_at, d.updated_at,
-               coalesce(r.alerts, 0), coalesce(r.rank, 0), r.explanation,
+               coalesce(r.alerts, 0), coalesce(r.rank, 0), r.explanation, r.latest, r.state, d.note,
                list_distinct(list(m.claim_id) || coalesce(any_value(r.named), [])) AS claims
         FROM disputes d
         JOIN touched t ON t.dispute_id = d.id
         JOIN dispute_members m ON m.dispute_id = d.id
         LEFT JOIN raised r ON r.dispute_id = d.id
-        GROUP BY d.id, d.key, d.status, d.opened_at, d.updated_at, r.alerts, r.rank, r.explanation
+        GROUP BY d.id, d.key, d.status, d.opened_at, d.updated_at, r.alerts, r.rank, r.explanation, r.latest, r.state, d.note
         ORDER BY d.id
         """
     ).fetchall()
     open_rows = [r for r in rows if r[2] == "open"]
-    sources = claim_sources(con, sorted({c for r in open_rows for c in r[8]}))
+    sources = claim_sources(con, sorted({c for r in open_rows for c in r[-1]}))
     in_report = _in_report(con, sorted(sources))
     disputes = []
-    for (dispute_id, key, status, opened, updated, alerts, rank, explanation, claims) in open_rows:
+    for (dispute_id, key, status, opened, updated, alerts, rank, explanation, latest, state, note, claims) in open_rows:
         named = sorted((c for c in claims if c in sources), key=lambda c: _interval_order(sources[c]) + (c,))
         dates = sorted(sources[c]["claim_date"] for c in named if sources[c]["claim_date"])
         disputes.append({
             "id": dispute_id, "key": key, "severity": SEVERITIES[3 - rank] if rank else None,
             "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None, "opened": opened.isoformat(), "updated": updated.isoformat(),
-            "alerts": alerts, "explanation": explanation,
+            "alerts": alerts, "explanation": explanation, "alert": latest, "state": state, "note": note,
             "sources": [{**sources[c], "claim": c, "in_report": c in in_report} for c in named],
         })
     # the most severe first; of equal severity the latest, then the one with the most sources (stable sorts)
@@ -193,75 +197,104 @@ def _interval_order(claim: dict) -> tuple[float, float]:
     return low, high
 
 
-def _figures_by_key(con: duckdb.DuckDBPyConnection, disputed: set[str]) -> list[dict]:
-    """Per key (and modality, other than a count), what each source of the report says last: the
-    source's latest claim (by claim date, then id). Keys with the most independent stories first."""
+def _keys(con: duckdb.DuckDBPyConnection, disputed: set[str], charted: int) -> list[dict]:
+    """Every key (and modality, other than a count) of the report's claims, the most independent stories
+    first: what each source says last (its latest claim by claim date, then id), how many sources and
+    stories, and which of the sources' latest figures agree. The first `charted` keys also get their
+    timeline: every claim of the key in date order with the running range of values."""
     rows = con.execute(
-        """
+        f"""
         WITH latest AS (
-            SELECT c.key || CASE WHEN c.modality = 'count' THEN '' ELSE ' (' || c.modality || ')' END AS heading,
-                   c.key, c.voice, c.id, c.claim_date, c.story
+            SELECT {_HEADING} AS heading, c.key, c.voice, c.id, c.claim_date, c.story, c.vague
             FROM claim_sources c WHERE c.id IN (SELECT id FROM report_claims) AND c.subject IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY heading, c.voice ORDER BY c.claim_date DESC NULLS LAST, c.id DESC) = 1
         )
         SELECT heading, any_value(key), count(DISTINCT story) AS stories, count(*) AS voices, max(claim_date) AS last_date,
-               list(id ORDER BY id) AS ids
-        FROM (
-            SELECT * FROM latest
-            QUALIFY row_number() OVER (PARTITION BY heading, voice ORDER BY claim_date DESC NULLS LAST, id DESC) = 1
-        )
-        GROUP BY heading
+               list((id, story, vague) ORDER BY id)
+        FROM latest GROUP BY heading
         ORDER BY stories DESC, voices DESC, last_date DESC NULLS LAST, heading
         """
     ).fetchall()
-    sources = claim_sources(con, sorted({i for r in rows for i in r[5]}))
+    sources = claim_sources(con, sorted({i for r in rows for i, _, _ in r[5]}))
+    timelines = _timelines(con, [r[0] for r in rows[:charted]])
     out = []
-    for heading, key, stories, voices, last, ids in rows:
-        said = sorted((sources[i] | {"claim": i} for i in ids if i in sources),
+    for heading, key, stories, voices, last, heads in rows:
+        said = sorted((sources[i] | {"claim": i, "story": story, "vague": vague} for i, story, vague in heads if i in sources),
                       key=lambda s: (s["claim_date"] is None, s["claim_date"] or "", s["claim"]))
         out.append({
             "key": heading, "claim_key": key, "disputed": heading in disputed, "stories": stories, "sources": voices,
-            "last_date": _iso(last), "latest": said,
+            "corroborations": 0, "last_date": _iso(last),
+            "low": min((s["value"] for s in said), default=None), "high": max((s["value"] for s in said), default=None),
+            "latest": said, "timeline": timelines.get(heading),
         })
     return out
 
 
-def _agreements(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Figures that sources in different stories agree on (`corroborations_view`), grouped per key and
-    figure: the claims that agree with each other, most sources first."""
-    pairs = con.execute(
-        """
-        SELECT v.key, v.claim_id, v.corroborated_by FROM corroborations_view v
-        WHERE v.claim_id IN (SELECT id FROM report_claims) AND v.corroborated_by IN (SELECT id FROM report_claims)
-        ORDER BY v.key, v.claim_id, v.corroborated_by
-        """
+# A claim's heading: its key, and its modality unless it is a count (as extractors.disputes.dispute_key).
+_HEADING = "c.key || CASE WHEN c.modality = 'count' THEN '' ELSE ' (' || c.modality || ')' END"
+# Claims a key's timeline draws at most: the latest ones.
+TIMELINE_CLAIMS = 300
+
+
+def _timelines(con: duckdb.DuckDBPyConnection, headings: list[str]) -> dict[str, list[dict]]:
+    """Per heading, its report claims in date order (the latest TIMELINE_CLAIMS; undated ones last), each
+    with the running minimum and maximum of the values dated so far."""
+    if not headings:
+        return {}
+    rows = con.execute(
+        f"""
+        SELECT * FROM (
+            SELECT {_HEADING} AS heading, c.claim_date, c.value, c.low, c.high, c.vague,
+                   coalesce(c.actor, c.outlet, 'unattributed') AS source, c.id
+            FROM claim_sources c
+            WHERE c.id IN (SELECT id FROM report_claims) AND c.subject IS NOT NULL AND {_HEADING} IN (SELECT unnest(?::VARCHAR[]))
+            QUALIFY row_number() OVER (PARTITION BY heading ORDER BY c.claim_date DESC NULLS FIRST, c.id DESC) <= {TIMELINE_CLAIMS}
+        ) ORDER BY heading, claim_date NULLS LAST, id
+        """,
+        [headings],
     ).fetchall()
-    # Claims joined by agreeing pairs, one group per connected set within a key.
-    group_of: dict[int, int] = {}
-    members: dict[int, list[int]] = {}
-    key_of: dict[int, str] = {}
-    for key, a, b in pairs:
-        ga, gb = group_of.get(a), group_of.get(b)
-        if ga is None and gb is None:
-            group_of[a] = group_of[b] = a
-            members[a] = [a, b]
-            key_of[a] = key
-        elif gb is None:
-            group_of[b] = ga
-            members[ga].append(b)
-        elif ga is None:
-            group_of[a] = gb
-            members[gb].append(a)
-        elif ga != gb:
-            for claim in members.pop(gb):
-                group_of[claim] = ga
-                members[ga].append(claim)
-    sources = claim_sources(con, sorted(group_of))
-    out = []
-    for first, claims in members.items():
-        said = [sources[c] | {"claim": c} for c in sorted(claims) if c in sources]
-        names = {s["source"] for s in said}
-        out.append({"key": key_of[first], "sources": len(names), "claims": said})
-    return sorted(out, key=lambda g: (-g["sources"], -len(g["claims"]), g["key"]))
+    out: dict[str, list[dict]] = {}
+    running: dict[str, tuple[float, float]] = {}
+    for heading, day, value, low, high, vague, source, claim in rows:
+        if day is not None:
+            lo, hi = running.get(heading, (value, value))
+            running[heading] = (min(lo, value), max(hi, value))
+        lo, hi = running.get(heading, (None, None)) if day is not None else (None, None)
+        out.setdefault(heading, []).append({
+            "claim": claim, "claim_date": _iso(day), "value": value, "low": low, "high": high, "vague": vague,
+            "source": source, "running_min": lo, "running_max": hi,
+        })
+    return out
+
+
+def _agreements(keys: list[dict]) -> list[dict]:
+    """Pairs of the sources' latest figures that agree, as `corroborations_view` pairs claims: same
+    subject, measure, rate and modality, the same place or one naming none, from different stories,
+    neither vague, each value inside the other's interval. Pairs, not sets: open intervals agree with
+    much, and "at least 165" and "more than 4,000" both agreeing with "up to 9,000" do not agree."""
+    families: dict[tuple, list[dict]] = {}
+    for k in keys:
+        subject, measure, scope, rate = k["claim_key"].split("/")
+        for claim in k["latest"]:
+            families.setdefault((subject, measure, rate, k["key"][len(k["claim_key"]):]), []).append(
+                claim | {"heading": k["key"], "scope": scope})
+    pairs = []
+    for claims in families.values():
+        for i, a in enumerate(claims):
+            for b in claims[i + 1:]:
+                if a["story"] == b["story"] or a["vague"] or b["vague"]:
+                    continue
+                if "-" not in (a["scope"], b["scope"]) and a["scope"] != b["scope"]:
+                    continue
+                if _inside(a["value"], b) and _inside(b["value"], a):
+                    both = sorted((a, b), key=lambda c: c["claim"])
+                    scoped = [c for c in both if c["scope"] != "-"]
+                    pairs.append({"key": (scoped or both)[0]["heading"], "claims": both})
+    return sorted(pairs, key=lambda g: (g["key"], g["claims"][0]["claim"]))
+
+
+def _inside(value: float, claim: dict) -> bool:
+    return (claim["low"] is None or value >= claim["low"]) and (claim["high"] is None or value <= claim["high"])
 
 
 def _revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -279,58 +312,74 @@ def _revisions(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return [dict(zip(names, row)) for row in rows]
 
 
-def _stories(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Stories the report's articles tell more than once (near-duplicates and exact copies), the most
-    often told first: title, first publication, outlets, languages and every member's article."""
+def _stories(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[list[dict], int]:
+    """The report's stories, the most often told first (then the latest seen): title, first publication,
+    when first seen, outlets, languages, copies and every member's article; and how many there are."""
     rows = con.execute(
         """
-        SELECT r.story, count(*) AS members, min(a.published), arg_min(a.title, a.id) FILTER (WHERE a.title IS NOT NULL),
+        SELECT r.story, count(*) AS members, min(a.published), min(a.ingested_at) AS first_seen,
+               arg_min(a.title, a.id) FILTER (WHERE a.title IS NOT NULL),
                list(DISTINCT a.outlet ORDER BY a.outlet) FILTER (WHERE a.outlet IS NOT NULL),
                list(DISTINCT a.language ORDER BY a.language) FILTER (WHERE a.language IS NOT NULL),
-               list(a.source ORDER BY a.published NULLS LAST, a.id)
+               list(a.source ORDER BY a.published NULLS LAST, a.id), count(*) OVER () AS stories
         FROM report_articles r JOIN articles a ON a.id = r.id
-        GROUP BY r.story HAVING count(*) > 1
-        ORDER BY members DESC, min(a.published) DESC NULLS LAST, r.story
-        """
+        GROUP BY r.story
+        ORDER BY members DESC, first_seen DESC, r.story
+        LIMIT ?
+        """,
+        [limit],
     ).fetchall()
-    names = ["story", "members", "first_published", "title", "outlets", "languages", "articles"]
-    out = [dict(zip(names, row)) for row in rows]
-    for story in out:
+    names = ["story", "members", "first_published", "first_seen", "title", "outlets", "languages", "articles"]
+    out = []
+    for row in rows:
+        story = dict(zip(names, row[:-1]))
         story["first_published"] = _iso(story["first_published"])
+        story["first_seen"] = story["first_seen"].isoformat(timespec="seconds")
         story["outlets"], story["languages"] = story["outlets"] or [], story["languages"] or []
-    return out
+        story["copies"] = story["members"] - 1
+        out.append(story)
+    return out, rows[0][-1] if rows else 0
 
 
-def _coverage(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> dict:
-    """What the report may be missing: runs that failed or crashed in the period, inputs they skipped,
-    feeds whose last poll failed, alert deliveries not delivered."""
-    window = (
-        "(?::DATE IS NULL OR started_at::DATE >= ?::DATE) AND (?::DATE IS NULL OR started_at::DATE <= ?::DATE)"
-    )
-    period = [scope.since, scope.since, scope.until, scope.until]
-    runs = dict(con.execute(f"SELECT status, count(*) FROM ingest_runs WHERE {window} GROUP BY 1", period).fetchall())
-    broken = con.execute(
-        f"SELECT id, flow, status, started_at, error FROM ingest_runs WHERE {window} AND status IN ('failed', 'crashed')"
-        " ORDER BY started_at DESC", period
+# Runs the health section lists, the latest first.
+LAST_RUNS = 10
+
+
+def _health(con: duckdb.DuckDBPyConnection, scope: ReportScope) -> dict:
+    """Is the database complete? The last runs (counts and time taken; failed and crashed ones with
+    their error), feeds whose last poll failed with their backoff, inputs skipped in the period by
+    reason, alert deliveries not delivered."""
+    runs = con.execute(
+        """
+        SELECT id, flow, status, started_at, epoch(finished_at - started_at), files_seen, articles_stored, duplicates,
+               unchanged, skipped, error
+        FROM ingest_runs ORDER BY started_at DESC LIMIT ?
+        """,
+        [LAST_RUNS],
     ).fetchall()
+    run_names = ["id", "flow", "status", "started", "seconds", "files_seen", "articles_stored", "duplicates",
+                 "unchanged", "skipped", "error"]
+    last_runs = [dict(zip(run_names, r)) for r in runs]
+    for run in last_runs:
+        run["started"] = run["started"].isoformat(timespec="seconds")
+    window = "(?::DATE IS NULL OR recorded_at::DATE >= ?::DATE) AND (?::DATE IS NULL OR recorded_at::DATE <= ?::DATE)"
     skipped = con.execute(
-        f"SELECT reason, count(*) FROM skipped_inputs WHERE run_id IN (SELECT id FROM ingest_runs WHERE {window})"
-        " GROUP BY 1 ORDER BY 2 DESC, 1", period
+        f"SELECT reason, count(*) FROM skipped_inputs WHERE {window} GROUP BY 1 ORDER BY 2 DESC, 1",
+        [scope.since, scope.since, scope.until, scope.until],
     ).fetchall()
     feeds = con.execute(
-        "SELECT url, name, consecutive_failures, last_error FROM feed_status WHERE last_error IS NOT NULL"
-        " ORDER BY consecutive_failures DESC, url"
+        "SELECT url, name, consecutive_failures, last_error, last_success_at, next_poll_at FROM feed_status"
+        " WHERE last_error IS NOT NULL ORDER BY consecutive_failures DESC, url"
     ).fetchall()
-    undelivered = dict(con.execute(
-        "SELECT status, count(*) FROM deliveries WHERE status <> 'delivered' GROUP BY 1"
-    ).fetchall())
+    undelivered = dict(con.execute("SELECT status, count(*) FROM deliveries WHERE status <> 'delivered' GROUP BY 1").fetchall())
     return {
-        "runs": runs,
-        "failed_runs": [
-            {"id": i, "flow": f, "status": s, "started": t.isoformat(), "error": e} for i, f, s, t, e in broken
-        ],
+        "runs": dict(con.execute("SELECT status, count(*) FROM ingest_runs GROUP BY 1 ORDER BY 1").fetchall()),
+        "last_runs": last_runs,
         "skipped_inputs": [{"reason": r, "count": n} for r, n in skipped],
-        "failing_feeds": [{"url": u, "name": n, "failures": f, "error": e} for u, n, f, e in feeds],
+        "failing_feeds": [
+            {"url": u, "name": n, "failures": f, "error": e, "last_success": _stamp(ok), "next_poll": _stamp(nxt)}
+            for u, n, f, e, ok, nxt in feeds
+        ],
         "undelivered": undelivered,
     }
 
@@ -339,7 +388,7 @@ def _cited_articles(con: duckdb.DuckDBPyConnection, report: dict) -> dict[str, d
     """Title, outlet, publication date and language of every article the report names, by source."""
     named = {s["article"] for d in report["disputes"] for s in d["sources"]}
     named |= {c["article"] for g in report["agreements"] for c in g["claims"]}
-    named |= {s["article"] for f in report["figures"] for s in f["latest"]}
+    named |= {s["article"] for k in report["keys"] for s in k["latest"]}
     named |= {a for s in report["stories"] for a in s["articles"]}
     named |= {a for r in report["revisions"] for a in (r["new_article"], r["previous_article"])}
     rows = con.execute(
@@ -362,3 +411,7 @@ def _in_report(con: duckdb.DuckDBPyConnection, claim_ids: list[int]) -> set[int]
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def _stamp(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None

@@ -1,4 +1,6 @@
-"""`newsmon report`: the analyst's report on the designed disputes (tests/fixtures/claims) and on the seeds."""
+"""`newsmon report` and alert triage: the report's data on the designed disputes (tests/fixtures/claims)
+and on the seeds, the HTML, Markdown and JSON written from it, and `newsmon alerts ack/dismiss`.
+The page in a real browser: tests/test_report_browser.py."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 from conftest import FIXTURES
 
 from flows.cli import main
-from flows.report import build_report, render_markdown
+from flows.report import build_report, render_html, render_markdown
 from storage import read_connection
 from storage.report import ReportScope, gather_report
 
@@ -69,15 +71,22 @@ def test_disputes_come_most_severe_first_with_every_source_lowest_first(designed
     assert (o["articles"], o["exact_copies"], o["disputes"]) == (13, 1, 4)
     assert o["disputes_by_severity"] == {"high": 3, "medium": 1, "low": 0}
     assert (o["first_published"], o["last_published"]) == ("2024-11-02", "2024-11-19")
-    assert report["stories"] == [report["stories"][0]] and report["stories"][0]["members"] == 2
+    assert len(report["stories"]) == 13 and report["more_stories"] == 0
+    top = report["stories"][0]
+    assert (top["members"], top["copies"], top["outlets"]) == (2, 1, ["Südbote"])  # a11 copies a01
+    assert all(s["members"] == 1 for s in report["stories"][1:])
 
 
 def test_what_each_source_says_last_per_key(designed):
-    figures = {f["key"]: f for f in report_of(designed)["figures"]}
+    figures = {f["key"]: f for f in report_of(designed)["keys"]}
     troops = figures["north_korea/troops/russia/total"]
     assert troops["disputed"] and troops["sources"] == 4
     assert [(s["source"], s["claim_date"]) for s in troops["latest"]] == [
         ("ukraine", "2024-11-02"), ("united_states", "2024-11-04"), ("russia", "2024-11-06"), ("south_korea", "2024-11-17")
+    ]
+    assert troops["corroborations"] == 2  # Ukraine's "mindestens 11.000" and the Pentagon's "about 12,000" agree
+    assert [(c["claim_date"], c["running_min"], c["running_max"]) for c in troops["timeline"]] == [
+        ("2024-11-02", 11000, 11000), ("2024-11-04", 11000, 12000), ("2024-11-06", 1500, 12000), ("2024-11-17", 1500, 12000)
     ]
     assert not figures["russia/casualties/-/total"]["disputed"]
     # a rate is its own key, never mixed with the total
@@ -93,7 +102,7 @@ def test_the_period_and_the_key_choose_the_articles(designed):
     kursk = report_of(designed, since=dt.date(2024, 11, 8))["disputes"]
     assert [(article(s), s["in_report"]) for s in kursk[1]["sources"]] == [("a03", False), ("a04", False), ("a05", True)]
     troops = report_of(designed, key="north_korea/troops")
-    assert {f["key"] for f in troops["figures"]} == {"north_korea/troops/russia/total", "north_korea/troops/kursk/total"}
+    assert {f["key"] for f in troops["keys"]} == {"north_korea/troops/russia/total", "north_korea/troops/kursk/total"}
     assert [d["key"] for d in troops["disputes"]] == ["north_korea/troops/kursk/total", "north_korea/troops/russia/total"]
     assert report_of(designed, key="*/killed/*")["overview"]["claims"] == 2
     assert report_of(designed, since=dt.date(2030, 1, 1))["overview"]["articles"] == 0
@@ -102,17 +111,19 @@ def test_the_period_and_the_key_choose_the_articles(designed):
 def test_the_limit_keeps_the_first_and_counts_the_rest(designed):
     report = report_of(designed, limit=1)
     assert len(report["disputes"]) == 1 and report["more_disputes"] == 3
-    assert len(report["figures"]) == 1 and report["more_figures"] == 6
+    assert len(report["keys"]) == 7 and report["keys"][0]["timeline"] and report["keys"][1]["timeline"] is None  # one charted
     assert "… and 3 more disputes" in render_markdown({**report, "database": designed, "generated": "now"})
 
 
 def test_seeds_report_no_dispute_and_the_agreed_figures(seeded):
     report = report_of(seeded)
     assert report["disputes"] == [] and report["overview"]["disputes"] == 0
-    agreed = {(g["key"].split("/")[1], frozenset(article(c) for c in g["claims"])) for g in report["agreements"]}
+    agreed = {(g["key"], frozenset(article(c) for c in g["claims"])) for g in report["agreements"]}
     # 003 and 004 both say 500 officers and three generals; "mindestens 11.000" and "etwa 12.000" agree
-    assert agreed == {("officers", frozenset({"003", "004"})), ("generals", frozenset({"003", "004"})),
-                      ("troops", frozenset({"003", "004"}))}
+    # (004 places them in Russia, 003 names no place: the same figures, as corroborations_view pairs them)
+    assert agreed == {("north_korea/officers/russia/total (subset)", frozenset({"003", "004"})),
+                      ("north_korea/generals/russia/total (subset)", frozenset({"003", "004"})),
+                      ("north_korea/troops/russia/total", frozenset({"003", "004"}))}
     text = render_markdown(build_report(seeded, ReportScope()))
     assert "**0 open disputes**" in text and "no source contradicts another" in text and "## Disputes" not in text
     # 002's shells total and 003's shells per year are two keys, never one table
@@ -139,26 +150,45 @@ def test_cells_and_lines_cannot_break_the_markdown():
     assert _link("https://example.org/a") == "<https://example.org/a>" and _link("/in/a`b.txt") == "`/in/a'b.txt`"
 
 
-def test_cli_report_markdown_json_and_out(designed, tmp_path, capsys):
+def test_html_draws_one_mark_per_claim_of_every_dispute_and_loads_nothing(designed):
+    report = build_report(designed, ReportScope())
+    page = render_html(report)
+    disputes = re.findall(r'<article class="dispute[^"]*" id="dispute-(\d+)"[^>]*data-claims="(\d+)">(.*?)</article>', page, re.S)
+    assert len(disputes) == 4
+    for _, claims, body in disputes:
+        assert body.count('aria-roledescription="claim"') == int(claims) > 0
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page) and "<script" not in page and "@import" not in page
+    assert page.count("<svg") == 4 + sum(1 for k in report["keys"][:20] if any(c["claim_date"] for c in k["timeline"] or []))
+    # the correction: Kyiv's own 1,200 and 300 side by side, the open "at least" bound drawn as a triangle
+    assert "1.200 nordkoreanische Soldaten" in page and "300 North Korean soldiers" in page
+    assert "mindestens 5.000 nordkoreanische Soldaten" in page and "Höchstens" not in page
+    assert 'href="file:///' in page
+
+
+def test_cli_report_writes_report_html_and_the_other_formats(designed, tmp_path, capsys, monkeypatch):
     before = hashlib.sha256(Path(designed).read_bytes()).hexdigest()
+    monkeypatch.chdir(tmp_path)
     assert main(["report", "--db", designed]) == 0
+    assert f"Report on 13 articles, 4 open disputes: {tmp_path / 'report.html'}" in capsys.readouterr().out
+    assert (tmp_path / "report.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert main(["report", "--db", designed, "--out", "-", "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("# News report: everything stored")
-    assert main(["report", "--db", designed, "--format", "json", "--since", "2024-11-09", "--key", "north_korea"]) == 0
+    assert main(["report", "--db", designed, "--out", "-", "--format", "json", "--since", "2024-11-09", "--key", "north_korea"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert list(data) == ["database", "generated", "scope", "overview", "disputes", "more_disputes", "dismissed_disputes",
-                          "agreements", "more_agreements", "figures", "more_figures", "revisions", "stories",
-                          "more_stories", "coverage", "articles"]
+                          "agreements", "more_agreements", "keys", "revisions", "stories", "more_stories", "health", "articles"]
     assert data["scope"]["key"] == "north_korea" and data["overview"]["articles"] == 6
+    assert data["health"]["last_runs"][0]["status"] == "completed" and data["health"]["last_runs"][0]["files_seen"] == 14
     out = tmp_path / "briefing.md"
-    assert main(["report", "--db", designed, "--out", str(out), "--limit", "2"]) == 0
-    assert "written to" in capsys.readouterr().out and out.read_text("utf-8").count("\n### ") >= 2
+    assert main(["report", "--db", designed, "--out", str(out), "--limit", "2", "--format", "markdown"]) == 0
+    assert out.read_text("utf-8").count("\n### ") >= 2
     assert hashlib.sha256(Path(designed).read_bytes()).hexdigest() == before  # the report changes nothing
 
 
 def test_cli_report_mistakes_exit_2(designed, tmp_path, capsys):
     assert main(["report", "--db", designed, "--out", designed]) == 2
     assert "is the database file itself" in capsys.readouterr().err
-    assert main(["report", "--db", designed, "--out", str(tmp_path / "no" / "such" / "r.md")]) == 2
+    assert main(["report", "--db", designed, "--out", str(tmp_path / "no" / "such" / "r.html")]) == 2
     assert "no folder" in capsys.readouterr().err
     assert main(["report", "--db", designed, "--since", "2024-12-01", "--until", "2024-11-01"]) == 2
     assert "is after --until" in capsys.readouterr().err
@@ -166,3 +196,46 @@ def test_cli_report_mistakes_exit_2(designed, tmp_path, capsys):
     assert "no database at" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["report", "--db", designed, "--limit", "0"])
+
+
+LATE_SOURCE = """Japan sieht noch mehr Nordkoreaner in Kursk
+10.11.2024
+Von Eva Platzhalter
+
+Nach Angaben der japanischen Regierung kämpfen mindestens 9.000 nordkoreanische Soldaten in der Region Kursk. Tokio beruft sich auf eigene Erkenntnisse.
+"""
+
+
+def test_a_dismissed_dispute_leaves_the_report_until_a_new_source_joins(tmp_path, capsys):
+    from flows.backfill import backfill
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a03-bergpost-de.txt", "a04-capital-ledger-en.txt", "a05-tagesblick-de.txt"):
+        (folder / name).write_bytes((FIXTURES / "claims" / name).read_bytes())
+    db = str(tmp_path / "triage.duckdb")
+    backfill([str(folder)], db=db)
+    [dispute] = report_of(db)["disputes"]
+    assert dispute["key"] == "north_korea/troops/kursk/total" and dispute["state"] == "new"
+    alert = dispute["alert"]
+    assert main(["alerts", "ack", str(alert), "--db", db]) == 0
+    assert f"alert {alert} acknowledged" in capsys.readouterr().out
+    assert report_of(db)["disputes"][0]["state"] == "acknowledged"  # seen, still open
+    assert main(["alerts", "dismiss", str(alert), "--db", db, "--reason", "Moscow counts only trainees"]) == 0
+    assert f"alert {alert} dismissed (dispute {dispute['id']} dismissed too)" in capsys.readouterr().out
+    quiet = report_of(db)
+    assert quiet["disputes"] == [] and quiet["dismissed_disputes"] == 1
+    with read_connection(db) as con:
+        assert con.execute("SELECT state, reason, dispute_status FROM alert_states").fetchall() == [
+            ("dismissed", "Moscow counts only trainees", "dismissed")]
+    assert main(["alerts", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["state"] == "dismissed"
+    # a new source joins: Tokyo's "at least 9,000" conflicts with Moscow's "höchstens 1.500" and Kyiv's "up to 3,000"
+    (folder / "a15-late-de.txt").write_text(LATE_SOURCE, encoding="utf-8")
+    backfill([str(folder)], db=db)
+    [reopened] = report_of(db)["disputes"]
+    assert reopened["id"] == dispute["id"] and reopened["state"] == "new" and reopened["alert"] > alert
+    assert "japan" in {s["source"] for s in reopened["sources"]}
+    assert reopened["note"] == "Moscow counts only trainees"  # why it was dismissed once, kept
+    assert main(["alerts", "dismiss", "999", "--db", db, "--reason", "x"]) == 2
+    assert "no alert 999" in capsys.readouterr().err
