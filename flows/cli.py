@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: $NEWSMON_FEEDS or ./feeds.toml)")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--cron", default="*/15 * * * *", help="poll schedule (default: every 15 minutes)")
+    serve.add_argument("--report", metavar="FILE", help="after each poll, write the HTML report to FILE (see newsmon report)")
     serve.set_defaults(run=_serve)
 
     clean = commands.add_parser("clean", parents=[quiet], help="show what the pipeline makes of one file, without a database")
@@ -288,7 +289,14 @@ def _serve(args: argparse.Namespace) -> int:
     apply_prefect_defaults()
     from .deployments import serve_deployments
 
-    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron)
+    if args.report:
+        from .report import check_target
+
+        try:
+            check_target(Path(args.report).expanduser(), db)
+        except ValueError as exc:
+            raise UserError(f"--report {args.report}: {exc}") from exc
+    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron, report=args.report)
     return OK
 
 

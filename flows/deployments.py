@@ -14,15 +14,17 @@ SERVED_POLL = "poll-feeds-serve"
 SERVED_BACKFILL = "backfill-folder-serve"
 
 
-def deployments(db: str, feeds_file: str, cron: str = POLL_CRON) -> list:
-    """poll-feeds-serve on a cron schedule, and backfill-folder-serve without one (runs are given `paths`)."""
+def deployments(db: str, feeds_file: str, cron: str = POLL_CRON, report: str | None = None) -> list:
+    """poll-feeds-serve on a cron schedule, and backfill-folder-serve without one (runs are given `paths`).
+    With `report`, each poll ends by writing the HTML report there."""
     from .backfill import backfill
     from .feeds import poll_feeds
 
     db, feeds_file = str(Path(db).resolve()), str(Path(feeds_file).resolve())  # serve may run from elsewhere
+    poll = {"feeds_file": feeds_file, "db": db} | ({"report": str(Path(report).resolve())} if report else {})
     return [
         poll_feeds.to_deployment(
-            name=SERVED_POLL, cron=cron, parameters={"feeds_file": feeds_file, "db": db},
+            name=SERVED_POLL, cron=cron, parameters=poll,
             description="Poll the feeds that are due and store new articles (run by `newsmon serve`).",
         ),
         backfill.to_deployment(
@@ -32,8 +34,8 @@ def deployments(db: str, feeds_file: str, cron: str = POLL_CRON) -> list:
     ]
 
 
-def serve_deployments(db: str, feeds_file: str, cron: str = POLL_CRON) -> None:
+def serve_deployments(db: str, feeds_file: str, cron: str = POLL_CRON, report: str | None = None) -> None:
     """Run both deployments' schedules in this process until interrupted (Prefect `serve`)."""
     from prefect import serve
 
-    serve(*deployments(db, feeds_file, cron))
+    serve(*deployments(db, feeds_file, cron, report))

@@ -36,13 +36,11 @@ def write_report_file(db: str | Path, out: str | Path | None, fmt: str = "html",
     output); returns where it went and the report's data. ValueError for a target it will not write."""
     import sys
 
-    from storage.report import ReportScope
-
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if out is not None:
-        _check_target(Path(out).expanduser(), db)
-    report = build_report(db, ReportScope(**scope))
+        check_target(Path(out).expanduser(), db)
+    report = build_report(db, _scope(**scope))
     render = {"html": render_html, "markdown": render_markdown, "json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n"}
     text = render[fmt](report)
     if out is None:
@@ -54,7 +52,41 @@ def write_report_file(db: str | Path, out: str | Path | None, fmt: str = "html",
         raise ValueError(str(exc)) from exc
 
 
-def _check_target(target: Path, db: str | Path) -> None:
+def publish_report(db: str | Path, out: str | Path | None, logger) -> Path | None:
+    """At the end of a scheduled poll: the report's summary as the Prefect markdown artifact
+    `newsmon-report`, and the whole page written to `out` when one is configured (`newsmon serve
+    --report FILE`). A report that cannot be written is a warning: the poll itself has succeeded."""
+    from prefect.artifacts import create_markdown_artifact
+
+    try:
+        target, report = write_report_file(db, out) if out else (None, build_report(db, _scope()))
+    except (ValueError, OSError) as exc:
+        logger.warning("the report was not written to %s: %s", out, exc)
+        return None
+    create_markdown_artifact(key="newsmon-report", markdown=render_summary(report, target),
+                             description=f"{report['overview']['disputes']} open disputes")
+    return target
+
+
+def render_summary(report: dict, page: Path | None) -> str:
+    """A few lines for a Prefect artifact: the counts, the open disputes' explanations, where the page is."""
+    lines = [_summary(report)]
+    if report["disputes"]:
+        lines.append("\n".join(["## Open disputes", ""] + [
+            f"- **{d['severity'] or 'no alert'}** {_inline(d['explanation'] or d['key'])}" for d in report["disputes"][:10]]))
+    lines.append(f"The whole report: `{page.resolve()}`" if page else "The whole report: `newsmon report --db DB --out report.html`")
+    return "\n\n".join(lines) + "\n"
+
+
+def _scope(**fields):
+    from storage.report import ReportScope
+
+    return ReportScope(**fields)
+
+
+def check_target(target: Path, db: str | Path) -> None:
+    """ValueError unless `target` is a file newsmon may write a report to: not the database, not a folder,
+    in a folder that exists."""
     database = Path(db).resolve()
     if target.resolve() in {database, Path(f"{database}.wal")} or (target.exists() and target.samefile(database)):
         raise ValueError(f"{target} is the database file itself: write the report to another file")
@@ -67,7 +99,7 @@ def _check_target(target: Path, db: str | Path) -> None:
 def write_report(text: str, out: str | Path, db: str | Path) -> Path:
     """Write `text` to `out` under a temporary name and rename it into place; never over the database."""
     target = Path(out).expanduser()
-    _check_target(target, db)
+    check_target(target, db)
     temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, target)  # replaces a link at `target`, not what it points to

@@ -239,3 +239,38 @@ def test_a_dismissed_dispute_leaves_the_report_until_a_new_source_joins(tmp_path
     assert reopened["note"] == "Moscow counts only trainees"  # why it was dismissed once, kept
     assert main(["alerts", "dismiss", "999", "--db", db, "--reason", "x"]) == 2
     assert "no alert 999" in capsys.readouterr().err
+
+
+def test_a_scheduled_poll_ends_with_the_report_artifact_and_writes_the_page(tmp_path):
+    from feedserver import FeedServer, rss
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.feeds import poll_feeds
+
+    with FeedServer() as server:
+        items = []
+        for name in ("a03-bergpost-de.txt", "a04-capital-ledger-en.txt", "a05-tagesblick-de.txt"):
+            server.routes[f"/{name}"] = (200, {"Content-Type": "text/plain; charset=utf-8"}, (FIXTURES / "claims" / name).read_bytes())
+            items.append({"title": name, "link": f"{server.url}/{name}"})
+        server.feed("/rss.xml", rss(items))
+        config = tmp_path / "feeds.toml"
+        config.write_text(f'[[feed]]\nname = "loopback"\nurl = "{server.url}/rss.xml"\ntrusted = true\n', "utf-8")
+        db, page = str(tmp_path / "poll.duckdb"), tmp_path / "served-report.html"
+        summary = poll_feeds(feeds_file=str(config), db=db, report=str(page))  # scheduled: respect_schedule
+    assert summary.counts.stored == 3 and len(summary.alerts) == 1
+    assert 'aria-roledescription="claim"' in page.read_text("utf-8")
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id]))
+        )
+    report = {a.key: a.data for a in artifacts}["newsmon-report"]
+    assert "**1 open dispute**" in report and "north_korea/troops/kursk/total" in report and str(page.resolve()) in report
+
+
+def test_serve_s_poll_deployment_carries_the_report_path(tmp_path):
+    from flows.deployments import deployments
+
+    poll, backfill_folder = deployments(str(tmp_path / "n.duckdb"), str(tmp_path / "feeds.toml"), report="out/report.html")
+    assert poll.parameters["report"] == str(Path("out/report.html").resolve())
+    assert "report" not in deployments(str(tmp_path / "n.duckdb"), str(tmp_path / "feeds.toml"))[0].parameters
