@@ -21,7 +21,6 @@ LOG_SPAN = 50
 # How far past the last finite bound an open one is drawn (its arrow marks that it goes on).
 _HEADROOM = 1.25
 _FONT = "Helvetica, Arial, sans-serif"
-_DAY_MS = 24 * 3600 * 1000
 
 
 def source_colours(sources: list[str]) -> dict[str, str]:
@@ -80,7 +79,7 @@ def _dispute_spec(log: bool, dated: bool, undated: bool) -> dict:
               scale=alt.Scale(type="log", nice=False) if log else alt.Scale(zero=True, nice=True))
     panels = []
     if dated:
-        x = alt.X("date:T", title="as of", scale=alt.Scale(padding=24), axis=_date_axis(labelAngle=-30, tickCount=6))
+        x = alt.X("date:T", title="as of", scale=alt.Scale(type="utc", padding=24), axis=_date_axis(labelAngle=-30, tickCount=6))
         panels.append(_interval_layers("dated", x, y).properties(width=440, height=220))
     if undated:
         x = alt.X("source:N", title="undated", axis=alt.Axis(labelAngle=-30))
@@ -92,7 +91,7 @@ def _dispute_spec(log: bool, dated: bool, undated: bool) -> dict:
 @functools.cache
 def _key_spec() -> dict:
     base = alt.Chart(alt.Data(name="timeline"))
-    x = alt.X("date:T", title=None, scale=alt.Scale(padding=8), axis=_date_axis(labelAngle=0, tickCount=3, labelFontSize=9))
+    x = alt.X("date:T", title=None, scale=alt.Scale(type="utc", padding=8), axis=_date_axis(labelAngle=0, tickCount=3, labelFontSize=9))
     scale = alt.Scale(zero=True, nice=True)
     band = base.mark_area(opacity=0.25, color="#4e79a7", interpolate="step-after", aria=False).encode(
         x=x, y=alt.Y("running_min:Q", scale=scale, title=None, axis=alt.Axis(labelFontSize=9, tickCount=3, format="~s")),
@@ -123,8 +122,10 @@ def _interval_layers(data: str, x: alt.X, y: alt.Y) -> alt.LayerChart:
 
 
 def _date_axis(**options) -> alt.Axis:
-    """Dates as days: never a tick between two days (the figures are dated to the day)."""
-    return alt.Axis(format="%Y-%m-%d", tickMinStep=_DAY_MS, labelOverlap=True, **options)
+    """Dates as days, in UTC (as the claims' dates are): a tick Vega places between two midnights keeps
+    its line but gets no label, so a span of two days does not read 11-08, 11-08, 11-09."""
+    return alt.Axis(labelExpr="utchours(datum.value) == 0 ? utcFormat(datum.value, '%Y-%m-%d') : ''", labelOverlap=True,
+                    **options)
 
 
 def _configured(chart) -> dict:

@@ -133,7 +133,7 @@ def _template():
         trim_blocks=True, lstrip_blocks=True,
     )
     environment.filters.update(
-        number=lambda x: "–" if x is None else format_number(x), interval=format_interval, href=_href,
+        number=lambda x: "–" if x is None else format_number(x), interval=format_interval, href=_href, count=_count,
         title_of=lambda source, articles: (articles.get(source) or {}).get("title") or _file_name(source),
     )
     return environment.get_template("report.html.j2")
