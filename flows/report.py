@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 import uuid
 from pathlib import Path
 
@@ -33,23 +34,28 @@ def build_report(db: str | Path, scope) -> dict:
 
 def write_report_file(db: str | Path, out: str | Path | None, fmt: str = "html", **scope) -> tuple[Path | None, dict]:
     """Build the report on `scope` (ReportScope's fields) and write it in `fmt` to `out` (None: standard
-    output); returns where it went and the report's data. ValueError for a target it will not write."""
-    import sys
-
+    output); returns where it went and the report's data. ValueError for a target it will not write,
+    checked before the report is built. The file is written under a temporary name and renamed into
+    place, so a reader never sees half a page and a link at `out` is replaced, not what it points to."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    if out is not None:
-        check_target(Path(out).expanduser(), db)
+    target = None if out is None else Path(out).expanduser()
+    if target is not None:
+        check_target(target, db)
     report = build_report(db, _scope(**scope))
     render = {"html": render_html, "markdown": render_markdown, "json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n"}
     text = render[fmt](report)
-    if out is None:
+    if target is None:
         sys.stdout.write(text)
         return None, report
+    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     try:
-        return write_report(text, out, db), report
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
     except OSError as exc:
+        temporary.unlink(missing_ok=True)
         raise ValueError(str(exc)) from exc
+    return target, report
 
 
 def publish_report(db: str | Path, out: str | Path | None, logger) -> Path | None:
@@ -94,16 +100,6 @@ def check_target(target: Path, db: str | Path) -> None:
         raise ValueError(f"{target} is a folder: give a file name, e.g. {target / 'report.html'}")
     if not target.parent.is_dir():
         raise ValueError(f"no folder {target.parent} to write {target.name} into")
-
-
-def write_report(text: str, out: str | Path, db: str | Path) -> Path:
-    """Write `text` to `out` under a temporary name and rename it into place; never over the database."""
-    target = Path(out).expanduser()
-    check_target(target, db)
-    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)  # replaces a link at `target`, not what it points to
-    return target
 
 
 def render_html(report: dict) -> str:

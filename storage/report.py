@@ -200,8 +200,9 @@ def _interval_order(claim: dict) -> tuple[float, float]:
 def _keys(con: duckdb.DuckDBPyConnection, disputed: set[str], charted: int) -> list[dict]:
     """Every key (and modality, other than a count) of the report's claims, the most independent stories
     first: what each source says last (its latest claim by claim date, then id), how many sources and
-    stories, and which of the sources' latest figures agree. The first `charted` keys also get their
-    timeline: every claim of the key in date order with the running range of values."""
+    stories, and the range of their values (how many another source corroborates is counted once all
+    keys are known: a figure with no place stated can corroborate one with a place). The first `charted`
+    keys also get their timeline: the key's claims in date order with the running range of values."""
     rows = con.execute(
         f"""
         WITH latest AS (
