@@ -527,7 +527,7 @@ def _report(args: argparse.Namespace) -> int:
         raise UserError(f"report to {args.out}: {exc}") from exc
     if target is not None:
         o = report["overview"]
-        print(f"Report on {o['articles']} articles, {o['disputes']} open disputes: {target.resolve()}")
+        print(f"Report ({o['articles']} articles, open disputes: {o['disputes']}): {target.resolve()}")
     return OK
 
 

@@ -169,7 +169,7 @@ def test_cli_report_writes_report_html_and_the_other_formats(designed, tmp_path,
     before = hashlib.sha256(Path(designed).read_bytes()).hexdigest()
     monkeypatch.chdir(tmp_path)
     assert main(["report", "--db", designed]) == 0
-    assert f"Report on 13 articles, 4 open disputes: {tmp_path / 'report.html'}" in capsys.readouterr().out
+    assert f"Report (13 articles, open disputes: 4): {tmp_path / 'report.html'}" in capsys.readouterr().out
     assert (tmp_path / "report.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     assert main(["report", "--db", designed, "--out", "-", "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("# News report: everything stored")
