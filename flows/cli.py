@@ -19,6 +19,7 @@ from pathlib import Path
 from . import settings as env
 from .errors import UserError
 from .prefect_env import apply_prefect_defaults
+from .formatting import format_interval, format_number
 
 # Exit codes (README "Exit codes").
 OK, BUG, BAD_INPUT, LOCKED, PARTLY = 0, 1, 2, 3, 4
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="create (or update) the Prefect Automation newsmon-contradictions: each contradiction event sends a "
         "notification through this Prefect notification block, e.g. slack-webhook/newsroom",
     )
+    serve.add_argument("--report", metavar="FILE", help="after each poll, write the HTML report to FILE (see newsmon report)")
     serve.set_defaults(run=_serve)
 
     clean = commands.add_parser("clean", parents=[quiet], help="show what the pipeline makes of one file, without a database")
@@ -128,6 +130,36 @@ def _parser() -> argparse.ArgumentParser:
         help="instead: the deliveries still pending (with their next attempt) or given up, with the last error",
     )
     alerts.set_defaults(run=_alerts)
+    triage = alerts.add_subparsers(dest="triage", metavar="ACTION")
+    ack = triage.add_parser("ack", parents=[quiet], help="acknowledge an alert: seen, its dispute stays open")
+    dismiss = triage.add_parser(
+        "dismiss", parents=[quiet], help="dismiss an alert: its dispute stays out of the open ones until a new source joins"
+    )
+    for action in (ack, dismiss):
+        action.add_argument("id", type=_positive_int, help="the alert's id (newsmon alerts --json shows it)")
+        action.add_argument("--db", help=db_help)
+        action.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
+    dismiss.add_argument("--reason", required=True, metavar="TEXT", help="why: kept with the dispute and shown in the report")
+    ack.set_defaults(run=_triage, action="acknowledged")
+    dismiss.set_defaults(run=_triage, action="dismissed")
+
+    report = commands.add_parser(
+        "report", parents=[quiet],
+        help="write the analyst's report: open disputes with timeline charts, keys, stories, health (one HTML file)",
+    )
+    report.add_argument("--db", help=db_help)
+    report.add_argument("--out", metavar="FILE", default="report.html",
+                        help="where to write it (default: ./report.html; - for standard output)")
+    report.add_argument("--since", type=_date_arg, help="only articles published on or after this date (YYYY-MM-DD)")
+    report.add_argument("--until", type=_date_arg, help="only articles published on or before this date (YYYY-MM-DD)")
+    report.add_argument(
+        "--key", metavar="PATTERN",
+        help="only claims whose key matches: a prefix (north_korea/troops) or a glob (*/killed/*)",
+    )
+    report.add_argument("--limit", type=_positive_int, default=20,
+                        help="disputes, charted keys, agreements and stories shown (default 20)")
+    report.add_argument("--format", choices=("html", "markdown", "json"), default="html", help="default: html")
+    report.set_defaults(run=_report)
 
     sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
     sql.add_argument("query")
@@ -279,7 +311,14 @@ def _serve(args: argparse.Namespace) -> int:
 
         automation = ensure_contradiction_automation(args.notify_block)
         print(f"Prefect Automation {automation.name} ({automation.id}): contradictions notify {args.notify_block}")
-    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron, digest=args.digest)
+    if args.report:
+        from .report import check_target
+
+        try:
+            check_target(Path(args.report).expanduser(), db)
+        except ValueError as exc:
+            raise UserError(f"--report {args.report}: {exc}") from exc
+    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron, digest=args.digest, report=args.report)
     return OK
 
 
@@ -391,9 +430,9 @@ def _figures(args: argparse.Namespace) -> int:
 
     table = Table("figure", "value", "interval", "measure", "rate", "part of", "source", "date", title=str(path))
     for f in row.figures:
-        interval = f"{_number(f.low) if f.low is not None else '…'} – {_number(f.high) if f.high is not None else '…'}"
+        interval = format_interval(f.low, f.high)
         table.add_row(
-            f.text, _number(f.value) + (" (vague)" if f.vague else ""), interval,
+            f.text, format_number(f.value) + (" (vague)" if f.vague else ""), interval,
             f.measure or "-", f.rate or "-", f.part_of or "-", f.attribution or "-", f.date_hint or "-",
         )
     _console().print(table)
@@ -426,10 +465,6 @@ def _console():
 _UNLIMITED = 1_000_000
 
 
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
-
-
 def _date_arg(text: str):
     import datetime as dt
 
@@ -453,23 +488,39 @@ def _alerts(args: argparse.Namespace) -> int:
     if args.json:
         shaped = [
             {
-                "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
+                "id": a["id"], "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
                 "new": {k: a["new"][k] for k in _ALERT_SIDE}, "previous": {k: a["previous"][k] for k in _ALERT_SIDE},
-                "dispute": a["dispute"], "sources": a["sources"],
+                "dispute": a["dispute"], "state": a["state"], "sources": a["sources"],
             }
             for a in alerts
         ]
         print(json.dumps(shaped, ensure_ascii=False, indent=2))
         return 0
     for a in alerts:
-        print(f"[{a['severity']}] {a['explanation']}")
+        state = "" if a["state"] == "new" else f", {a['state']}"
+        print(f"{a['id']:>5} [{a['severity']}{state}] {a['explanation']}")
         if not a["sources"]:  # a revision: two claims
             print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
         for s in a["sources"]:
             copies = f" (+{s['copies'] - 1} copies)" if s["copies"] > 1 else ""
-            print(f"    {s['source']:<22} {_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
+            print(f"    {s['source']:<22} {format_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
     print(f"{len(alerts)} alerts")
     return 0
+
+
+def _triage(args: argparse.Namespace) -> int:
+    from storage import write_connection
+    from storage.triage import NoSuchAlert, triage_alert
+
+    db, lock_timeout = _database(args)
+    with write_connection(db, lock_timeout) as con:
+        try:
+            done = triage_alert(con, args.id, args.action, getattr(args, "reason", None))
+        except NoSuchAlert as exc:
+            raise UserError(str(exc)) from exc
+    dispute = f" (dispute {done['dispute']} {args.action} too)" if args.action == "dismissed" and done["dispute"] else ""
+    print(f"alert {done['alert']} {args.action}{dispute}: {done['explanation']}")
+    return OK
 
 
 def _undelivered(args: argparse.Namespace) -> int:
@@ -491,6 +542,25 @@ def _undelivered(args: argparse.Namespace) -> int:
         print(f"    {d['explanation']}")
     print(f"{len(stuck)} deliveries not delivered")
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from storage import DEFAULT_DB
+
+    from .report import write_report_file
+
+    if args.since and args.until and args.since > args.until:
+        raise UserError(f"--since {args.since} is after --until {args.until}: nothing could be in the report")
+    db = args.db or args.settings.db or DEFAULT_DB
+    scope = dict(since=args.since, until=args.until, key=args.key, limit=args.limit)
+    try:
+        target, report = write_report_file(db, None if args.out == "-" else args.out, args.format, **scope)
+    except ValueError as exc:
+        raise UserError(f"report to {args.out}: {exc}") from exc
+    if target is not None:
+        o = report["overview"]
+        print(f"Report ({o['articles']} articles, open disputes: {o['disputes']}): {target.resolve()}")
+    return OK
 
 
 def _sql(args: argparse.Namespace) -> int:

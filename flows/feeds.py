@@ -50,6 +50,7 @@ from .delivery import Outbox
 from .feedlist import Feed, default_feeds_path, load_feeds
 from .http import Fetched, fetch, http_client
 from .inputs import Hints, article_row
+from .report import publish_report
 from .runs import begin_run, record_failure
 
 FEED_THREADS = 16  # conditional GETs in flight at once
@@ -253,13 +254,16 @@ def poll_feeds(
     lock_timeout: float | None = None,
     trust_feed_urls: bool = False,
     digest: str | None = None,
+    report: str | None = None,
 ) -> PollSummary:
     """Poll the feeds of `feeds_file` (and any `feed_urls`) once and store what is new.
 
     A scheduled run polls only feeds that are due (their interval passed, failures back off);
     `respect_schedule=False` polls all of them now. `trust_feed_urls` lets the `feed_urls` (not the
     file's feeds, which say so themselves) use loopback and local-network addresses. The alerts raised go
-    to the configured channels, one message each or (`digest` 'hourly' | 'daily') one per period."""
+    to the configured channels, one message each or (`digest` 'hourly' | 'daily') one per period. A
+    scheduled run, or one given `report` (an HTML file to write), ends with the report's summary as the
+    artifact `newsmon-report`."""
     logger = get_run_logger()
     started = time.monotonic()
     db = db or default_db_path()
@@ -303,4 +307,6 @@ def poll_feeds(
     alerts_artifact(summary.alerts)
     if not outbox.close():
         logger.warning("alert deliveries still in flight at the end of the run: later runs send what stays pending")
+    if respect_schedule or report:  # after the outbox let go of the file: the report reads it on its own connection
+        publish_report(db, report, logger)
     return summary

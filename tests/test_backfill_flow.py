@@ -65,9 +65,11 @@ def test_seed_furniture_never_reaches_the_database(seeds, tmp_path):
 def test_samples_store_languages_duplicates_and_skips(tmp_path):
     db = str(tmp_path / "samples.duckdb")
     summary = backfill([str(SAMPLES)], db=db)
-    assert summary.counts.stored == 6
+    assert summary.counts.stored == 8
     assert summary.counts.duplicates == 1  # the same wire story from two outlets
-    assert summary.languages == {"de": 4, "en": 3}
+    assert summary.languages == {"de": 5, "en": 4}
+    # Moscow's "höchstens 1.500" against Seoul's "at least 8,000" in Kursk: the demo shows a dispute
+    assert [a["key"] for a in summary.alerts] == ["north_korea/troops/kursk/total"]
     dup = query(db, "SELECT a.source, b.source, a.encoding FROM articles a JOIN articles b ON a.duplicate_of = b.id")
     assert len(dup) == 1 and "wire-" in dup[0][0] and "wire-" in dup[0][1]
     assert {dup[0][2], *[e for (e,) in query(db, "SELECT encoding FROM articles")]} >= {"cp1252", "utf-8"}
