@@ -107,6 +107,7 @@ class _Wording:
     internal_measures: frozenset[str]
     attack: re.Pattern[str]  # a word that names an attack, at the start of the text searched
     period_start: re.Pattern[str]
+    as_of: re.Pattern[str]
     reporting: re.Pattern[str]
     located: frozenset[str]
     groups: dict[str, str]  # a counted noun, lower-cased -> the group it names
@@ -146,6 +147,7 @@ def _wording() -> _Wording:
         internal_measures=frozenset(data["internal"]["measures"]),
         attack=re.compile(rf"[\w’'-]*\s+(?:[^\W\d_][\w’'-]*\s+)?[^\W\d_]*?(?:{'|'.join(map(re.escape, data['attacks']['stems']))})", re.I),
         period_start=union(modality["period_start"]),
+        as_of=union(modality["as_of"]),
         reporting=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in data['reporting'])})\b", re.I),
         located=frozenset(measures.get("located", [])),
         groups={word: group for group, words in data["groups"].items() if group != "measures" for word in words},
@@ -174,6 +176,8 @@ def claims_from_figures(
         subject, scope = _subject_and_scope(
             text, sentences, sentence_start, figure, offset, concepts, wording, claims, _fighters(figure, language)
         )
+        if scope is None and _place(figure.sentence, offset, len(figure.text), concepts) is None:
+            scope = _article_place(claims, subject, figure.measure)
         as_of, period_start = _as_of(figure, offset, published, language, wording)
         claims.append(
             Claim(
@@ -292,6 +296,13 @@ def _names_institution(text: str, end: int, wording: _Wording) -> bool:
 def _fighters(figure: Figure, language: str | None) -> bool:
     """True when the counted noun names soldiers ("63 Soldaten ... getötet"): they are counted by side."""
     return bool(figure.noun) and load_vocabulary(language).measure_of(figure.noun.split()[-1]) in FIGHTERS
+
+
+def _article_place(earlier: list[Claim], subject: str | None, measure: str) -> str | None:
+    """The place of the article's last figure of this subject and measure, for a figure whose sentence names
+    no place at all: an article about the toll in Gaza counts Gaza's dead in the sentences after."""
+    same = next((c for c in reversed(earlier) if c.subject == subject and c.measure == measure), None)
+    return same.scope if same else None
 
 
 def _from_place(place: str, concepts: Concepts) -> tuple[str, str | None]:
@@ -524,8 +535,10 @@ def _as_of(
     starts = [m for m in mentions if wording.period_start.search(figure.sentence[max(0, m.start - 40) : m.start])]
     others = [m for m in mentions if m not in starts]
     period_start = min((m.date for m in starts), default=None)
+    # "bis zum 19. Juni", "as of March 3": the date the figure holds up to, before any nearer one
+    held = [m for m in others if wording.as_of.search(figure.sentence[max(0, m.start - 20) : m.start])]
     if others:
-        nearest = min(others, key=lambda m: abs(m.start - offset))
+        nearest = min(held or others, key=lambda m: abs(m.start - offset))
         return nearest.date, period_start
     if not mentions:  # the figure's hint came from a wider search than this sentence's
         return _hint_date(figure.date_hint), None

@@ -143,6 +143,18 @@ def test_a_countrys_adjective_in_a_place_after_the_figure_names_its_subject():
     assert one(text, "de").subject == "mali"
 
 
+def test_a_figure_whose_sentence_names_no_place_takes_the_articles_place_for_it():
+    first, later, national = claims("Floods in Sudan's Darfur region killed 300 people this week. Aid groups say "
+                                    "the real toll is higher: 900 dead. In Sudan as a whole, 1,400 people died.", "en")
+    assert (first.scope, later.scope) == ("darfur", "darfur")
+    assert national.scope is None  # a sentence that names the country itself is about all of it
+
+
+def test_the_date_a_figure_holds_up_to_is_its_as_of_date():
+    claim = one("Bis zum 19. Februar wurden in Bolivien seit dem Beginn der Fluten im Januar 412 Tote gezählt.", "de")
+    assert claim.claim_date == dt.date(2025, 2, 19)
+
+
 def test_a_one_day_count_is_a_daily_rate():
     assert one("In den vergangenen 24 Stunden starben in Bolivien 41 Menschen.", "de").rate == "day"
     assert one("Bolivia reported 41 deaths in the past 24 hours.", "en").rate == "day"
