@@ -78,6 +78,9 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         ("Bei den Überschwemmungen in Peru wurden 40 Kinder getötet.", "de", "subset:children"),
         ("The floods in Peru left 12 aid workers dead, the agency said.", "en", "subset:aid_workers"),
         ("Bei den Überschwemmungen in Peru wurden 140 Menschen getötet.", "de", COUNT),
+        ("In einem Krankenhaus in Peru starben 31 Patienten.", "de", "subset:patients"),
+        ("The army said 900 militants had been killed in Mali.", "en", "subset:militants"),
+        ("In Peru starben 12 Säuglinge.", "de", "subset:children"),
         # a cause other than the violence or the disaster itself
         ("In Yemen, 2,300 people have died of cholera since the outbreak began.", "en", "subset:cholera"),
         ("Im Tschad starben 85 Menschen an Masern.", "de", "subset:measles"),

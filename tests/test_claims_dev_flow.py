@@ -63,14 +63,14 @@ def test_real_news_raise_few_alerts_and_updates_over_time_are_not_high(scored):
     # contradictions (3 of 17) behind a dispute that spanned years; one dispute per key and period, and
     # an alert for each article quoting two sources against each other: 96; each kind of figure (counts by
     # name, earlier figures, parts, daily rates, a target's toll) compared only with its kind: 75
-    assert scored["alerts"] <= 80, scored
+    assert scored["alerts"] <= 76, scored
     assert scored["drift_high"] <= 2, scored
 
 
 def test_real_news_alerts_compare_like_with_like(scored):
     # the share of alerts whose two figures carry one labelled subject: 0.35 with one dispute per key and
     # period, 0.56 with each kind of figure compared only with its kind, 0.60 with a range valued at its lower end, 0.66 with more kinds told apart
-    assert scored["like"] >= 0.66, scored
+    assert scored["like"] >= 0.7, scored
 
 
 def test_real_news_find_documented_contradictions_and_spare_agreements(scored):
