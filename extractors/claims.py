@@ -196,7 +196,7 @@ def claims_from_figures(
                 actor=_actor(text, sentences, figure, offset, concepts, wording),
                 attribution=figure.attribution,
                 claim_date=as_of,
-                modality=_modality(figure, offset, wording, concepts, subject, scope),
+                modality=_coordinated(_modality(figure, offset, wording, concepts, subject, scope), figure, subject, scope, claims),
                 period_start=period_start,
             )
         )
@@ -488,6 +488,13 @@ def _attack_on_target(sentence: str, offset: int, wording: _Wording, concepts: C
         if not any(s == m.end() for _c, s, _e in named):
             return True
     return False
+
+
+def _coordinated(modality: str, figure: Figure, subject: str | None, scope: str | None, earlier: list[Claim]) -> str:
+    """"Another 5,914 in Syria" after "44,218 in Turkey" is the next place's count, not an increment."""
+    if modality != INCREMENT or not earlier or earlier[-1].sentence != figure.sentence:
+        return modality
+    return COUNT if (earlier[-1].subject, earlier[-1].scope) != (subject, scope) else modality
 
 
 def _singled_out(clause: str, subject: str | None, wording: _Wording, concepts: Concepts) -> bool:

@@ -158,6 +158,13 @@ def test_the_date_a_figure_holds_up_to_is_its_as_of_date():
     assert claim.claim_date == dt.date(2025, 2, 19)
 
 
+def test_another_figure_for_another_place_is_its_count_not_an_increment():
+    peru, bolivia = claims("The floods killed 310 people in Peru, and another 95 in Bolivia.", "en")
+    assert (peru.key, bolivia.key) == ("peru/killed/-/total", "bolivia/killed/-/total")
+    assert bolivia.modality == COUNT
+    assert claims("The floods killed 310 people in Peru, and another 95 people in Peru on Monday.", "en")[-1].modality == INCREMENT
+
+
 def test_a_one_day_count_is_a_daily_rate():
     assert one("In den vergangenen 24 Stunden starben in Bolivien 41 Menschen.", "de").rate == "day"
     assert one("Bolivia reported 41 deaths in the past 24 hours.", "en").rate == "day"

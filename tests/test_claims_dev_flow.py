@@ -63,7 +63,7 @@ def test_real_news_raise_few_alerts_and_updates_over_time_are_not_high(scored):
     # contradictions (3 of 17) behind a dispute that spanned years; one dispute per key and period, and
     # an alert for each article quoting two sources against each other: 96; each kind of figure (counts by
     # name, earlier figures, parts, daily rates, a target's toll) compared only with its kind: 75
-    assert scored["alerts"] <= 76, scored
+    assert scored["alerts"] <= 77, scored
     assert scored["drift_high"] <= 2, scored
 
 
