@@ -5,17 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, seed_line
+from conftest import SAMPLES, query, seed_line
 
 from flows.backfill import backfill
-from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def test_seeds_twice_store_five_then_nothing(seeds, tmp_path):

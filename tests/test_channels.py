@@ -17,32 +17,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from receiver import Receiver
+from conftest import FIXTURES, query
 
 from flows.backfill import backfill
 from flows.channels import ChannelError, channel_label, configured_channels, notify_section
 from flows.delivery import deliver_due
 from flows.settings import SettingsError, load_settings
-from storage import read_connection
 from storage.deliveries import parse_period
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 ARTICLES = FIXTURES / "claims"
 NEWSMON = str(Path(sys.executable).parent / "newsmon")
 ONE_CONTRADICTION = ("a01-nordkurier-de.txt", "a03-bergpost-de.txt")
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
 
 
 @pytest.fixture

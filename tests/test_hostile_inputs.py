@@ -8,20 +8,14 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
-from conftest import FIXTURES, SAMPLES
+from conftest import FIXTURES, SAMPLES, query
 from feedserver import FeedServer, rss
 
 from flows.backfill import backfill
 from flows.feeds import poll_feeds
 from flows.inputs import discover, source_name
-from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def good_files(folder: Path, count: int) -> None:
