@@ -94,7 +94,8 @@ def check_target(target: Path, db: str | Path) -> None:
     """ValueError unless `target` is a file newsmon may write a report to: not the database, not a folder,
     in a folder that exists."""
     database = Path(db).resolve()
-    if target.resolve() in {database, Path(f"{database}.wal")} or (target.exists() and target.samefile(database)):
+    same_file = target.exists() and database.exists() and target.samefile(database)  # a link to it too
+    if target.resolve() in {database, Path(f"{database}.wal")} or same_file:
         raise ValueError(f"{target} is the database file itself: write the report to another file")
     if target.is_dir():
         raise ValueError(f"{target} is a folder: give a file name, e.g. {target / 'report.html'}")

@@ -194,6 +194,10 @@ def test_cli_report_mistakes_exit_2(designed, tmp_path, capsys):
     assert "is after --until" in capsys.readouterr().err
     assert main(["report", "--db", str(tmp_path / "missing.duckdb")]) == 2
     assert "no database at" in capsys.readouterr().err
+    earlier = tmp_path / "earlier-report.html"  # a report already there, and no database
+    earlier.write_text("old", "utf-8")
+    assert main(["report", "--db", str(tmp_path / "missing.duckdb"), "--out", str(earlier)]) == 2
+    assert "no database at" in capsys.readouterr().err and earlier.read_text("utf-8") == "old"
     with pytest.raises(SystemExit):
         main(["report", "--db", designed, "--limit", "0"])
 
