@@ -439,15 +439,14 @@ def _modality(
     """What kind of figure it is, from the wording around it: a group's or a cause's part of a toll
     ("14,500 children", "60 dengue deaths"), a part ("darunter", "in Hatay alone", "includes"), the whole a
     part is counted out of ("6,8 Millionen der 25 Millionen"), an increment ("weitere 3.000"), a count by
-    name, an earlier figure looked back on ("zuvor", "at that time"), a region's part ("im Nordwesten",
+    name, an earlier figure looked back on ("damals", "at that time"), a region's part ("im Nordwesten",
     "under government control", unless a place below the country names the part already), a plan, or a
     count. Each is compared only with its own kind, but a count by name can exceed a count."""
     sentence = figure.sentence
     end = offset + len(figure.text)
     start = clause_start(sentence, 0, offset)
     clause_stop = clause_end(sentence, end, len(sentence))
-    clause = sentence[start:clause_stop]
-    # the clause and the one before it, which often sets the scene: "In northern Mozambique, 300 ..."
+    # the figure's clause and the one before it, which often sets the scene: "In northern Mozambique, 300 ..."
     scene = sentence[clause_start(sentence, 0, max(0, start - 2)) : clause_stop]
     before = sentence[max(0, offset - 40) : offset]
     if figure.measure in wording.located:
