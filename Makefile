@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-figures bench-claims bench-claims-real bench-dedupe bench-clean bench-feeds bench bench-quick bench-dask
+.PHONY: demo test install clean-demo bench-report docs-screenshot bench-figures bench-claims bench-claims-real bench-dedupe bench-clean bench-feeds bench bench-quick bench-dask
 
 install: $(STAMP)
 
@@ -17,16 +17,17 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test]'
 	touch $(STAMP)
 
-## demo: install, then backfill the bundled samples into ./news.duckdb and print a summary
+## demo: install, backfill the bundled samples into ./news.duckdb, print a summary, write ./report.html
 demo: $(STAMP)
 	$(BIN)/newsmon backfill samples --db $(DB)
+	$(BIN)/newsmon report --db $(DB) --out report.html
 
 ## test: install, then run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean-demo:
-	rm -f $(DB) $(DB).wal
+	rm -f $(DB) $(DB).wal report.html
 
 ## bench-figures: precision/recall of figure extraction on the labelled sets and the seeds, and its speed
 bench-figures: $(STAMP)
@@ -63,3 +64,11 @@ bench-quick: $(STAMP)
 ## bench-dask: 10,000 text files through the local pool, --executor dask and Prefect's DaskTaskRunner, side by side (~6 min)
 bench-dask: $(STAMP)
 	$(BIN)/python bench/dask_executor.py
+
+## bench-report: build the report over 100,000 stored articles and their claims (synthetic, fixed seed): seconds and size
+bench-report: $(STAMP)
+	$(BIN)/python bench/report.py
+
+## docs-screenshot: docs/report.png, the demo's report as Chromium shows it (needs Debian's chromium)
+docs-screenshot: $(STAMP)
+	$(BIN)/python bench/report_screenshot.py docs/report.png

@@ -107,6 +107,7 @@ class _Wording:
     internal_measures: frozenset[str]
     attack: re.Pattern[str]  # a word that names an attack, at the start of the text searched
     period_start: re.Pattern[str]
+    as_of: re.Pattern[str]
     reporting: re.Pattern[str]
     located: frozenset[str]
     groups: dict[str, str]  # a counted noun, lower-cased -> the group it names
@@ -146,6 +147,7 @@ def _wording() -> _Wording:
         internal_measures=frozenset(data["internal"]["measures"]),
         attack=re.compile(rf"[\w’'-]*\s+(?:[^\W\d_][\w’'-]*\s+)?[^\W\d_]*?(?:{'|'.join(map(re.escape, data['attacks']['stems']))})", re.I),
         period_start=union(modality["period_start"]),
+        as_of=union(modality["as_of"]),
         reporting=re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in data['reporting'])})\b", re.I),
         located=frozenset(measures.get("located", [])),
         groups={word: group for group, words in data["groups"].items() if group != "measures" for word in words},
@@ -174,6 +176,8 @@ def claims_from_figures(
         subject, scope = _subject_and_scope(
             text, sentences, sentence_start, figure, offset, concepts, wording, claims, _fighters(figure, language)
         )
+        if scope is None and _place(figure.sentence, offset, len(figure.text), concepts) is None:
+            scope = _article_place(claims, subject, figure.measure)
         as_of, period_start = _as_of(figure, offset, published, language, wording)
         claims.append(
             Claim(
@@ -192,7 +196,7 @@ def claims_from_figures(
                 actor=_actor(text, sentences, figure, offset, concepts, wording),
                 attribution=figure.attribution,
                 claim_date=as_of,
-                modality=_modality(figure, offset, wording, concepts, subject, scope),
+                modality=_coordinated(_modality(figure, offset, wording, concepts, subject, scope), figure, subject, scope, claims),
                 period_start=period_start,
             )
         )
@@ -240,6 +244,12 @@ def _subject_and_scope(
     after = [m for m in found if end <= m[1] <= end + ATTACHED_CHARS and _ATTACHED.fullmatch(sentence[end : m[1]])]
     if after:
         return after[0][0], place
+    if figure.measure in wording.located and not fighters:
+        # a country's adjective in a place after the figure: "2.300 Menschen in der palästinensischen Enklave"
+        stop = _clause(sentence, offset, end)[1]
+        placed = [m for m in found if end <= m[1] < stop and _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
+        if placed:
+            return placed[0][0], place
     own_side = fighters and _OWN_SIDE.search(sentence[max(0, offset - 12) : offset + len(figure.text)])
     if own_side and (speaker := matches(concepts.subjects, sentence, *quoted)):
         return speaker[0][0], place  # "Russia said 63 of its troops were killed": the speaker's side
@@ -248,10 +258,18 @@ def _subject_and_scope(
     before = [m for m in found if m[2] <= offset and offset - m[2] <= SUBJECT_BEFORE_CHARS]
     if before:
         return before[-1][0], place
-    if fighters:  # soldiers of the side the article was just counting
+    # a second source's figure in the sentence of the first: "Russland meldete 89 Tote, britischen
+    # Geheimdiensten zufolge über 300"
+    same = next((c for c in reversed(earlier) if c.subject and c.sentence == sentence), None)
+    if same is None and not fighters and figure.measure in wording.located:
+        # harm with no side named, told by a country's own institution: "According to Syrian TV, 239 died"
+        reporter = matches(concepts.subjects, sentence, *quoted) if quoted != (0, 0) else []
+        if reporter:
+            return reporter[0][0], place
+    if same is None and (fighters or figure.measure in wording.located):  # the side the article was just counting
         same = next((c for c in reversed(earlier) if c.subject and c.measure == figure.measure), None)
-        if same:
-            return same.subject, place
+    if same:
+        return same.subject, place
     if place:
         return _from_place(place, concepts)
     return _from_context(text, sentences, sentence_start, concepts), None
@@ -280,6 +298,13 @@ def _fighters(figure: Figure, language: str | None) -> bool:
     return bool(figure.noun) and load_vocabulary(language).measure_of(figure.noun.split()[-1]) in FIGHTERS
 
 
+def _article_place(earlier: list[Claim], subject: str | None, measure: str) -> str | None:
+    """The place of the article's last figure of this subject and measure, for a figure whose sentence names
+    no place at all: an article about the toll in Gaza counts Gaza's dead in the sentences after."""
+    same = next((c for c in reversed(earlier) if c.subject == subject and c.measure == measure), None)
+    return same.scope if same else None
+
+
 def _from_place(place: str, concepts: Concepts) -> tuple[str, str | None]:
     country = concepts.country_of(place)
     return country, (place if place != country else None)
@@ -302,7 +327,7 @@ def _place(sentence: str, offset: int, length: int, concepts: Concepts) -> str |
     places = [m for m in matches(concepts.places, sentence) if _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
     if not places:
         return None
-    start, end = clause_start(sentence, 0, offset), clause_end(sentence, offset + length, len(sentence))
+    start, end = _clause(sentence, clause_start(sentence, 0, offset), offset + length)
     in_clause = [m for m in places if start <= m[1] < end]
     places = in_clause or places
     middle = offset + length / 2
@@ -414,15 +439,14 @@ def _modality(
     """What kind of figure it is, from the wording around it: a group's or a cause's part of a toll
     ("14,500 children", "60 dengue deaths"), a part ("darunter", "in Hatay alone", "includes"), the whole a
     part is counted out of ("6,8 Millionen der 25 Millionen"), an increment ("weitere 3.000"), a count by
-    name, an earlier figure looked back on ("zuvor", "at that time"), a region's part ("im Nordwesten",
+    name, an earlier figure looked back on ("damals", "at that time"), a region's part ("im Nordwesten",
     "under government control", unless a place below the country names the part already), a plan, or a
     count. Each is compared only with its own kind, but a count by name can exceed a count."""
     sentence = figure.sentence
     end = offset + len(figure.text)
     start = clause_start(sentence, 0, offset)
     clause_stop = clause_end(sentence, end, len(sentence))
-    clause = sentence[start:clause_stop]
-    # the clause and the one before it, which often sets the scene: "In northern Mozambique, 300 ..."
+    # the figure's clause and the one before it, which often sets the scene: "In northern Mozambique, 300 ..."
     scene = sentence[clause_start(sentence, 0, max(0, start - 2)) : clause_stop]
     before = sentence[max(0, offset - 40) : offset]
     if figure.measure in wording.located:
@@ -463,6 +487,13 @@ def _attack_on_target(sentence: str, offset: int, wording: _Wording, concepts: C
         if not any(s == m.end() for _c, s, _e in named):
             return True
     return False
+
+
+def _coordinated(modality: str, figure: Figure, subject: str | None, scope: str | None, earlier: list[Claim]) -> str:
+    """"Another 5,914 in Syria" after "44,218 in Turkey" is the next place's count, not an increment."""
+    if modality != INCREMENT or not earlier or earlier[-1].sentence != figure.sentence:
+        return modality
+    return COUNT if (earlier[-1].subject, earlier[-1].scope) != (subject, scope) else modality
 
 
 def _singled_out(clause: str, subject: str | None, wording: _Wording, concepts: Concepts) -> bool:
@@ -510,8 +541,10 @@ def _as_of(
     starts = [m for m in mentions if wording.period_start.search(figure.sentence[max(0, m.start - 40) : m.start])]
     others = [m for m in mentions if m not in starts]
     period_start = min((m.date for m in starts), default=None)
+    # "bis zum 19. Juni", "as of March 3": the date the figure holds up to, before any nearer one
+    held = [m for m in others if wording.as_of.search(figure.sentence[max(0, m.start - 20) : m.start])]
     if others:
-        nearest = min(others, key=lambda m: abs(m.start - offset))
+        nearest = min(held or others, key=lambda m: abs(m.start - offset))
         return nearest.date, period_start
     if not mentions:  # the figure's hint came from a wider search than this sentence's
         return _hint_date(figure.date_hint), None

@@ -25,6 +25,9 @@ DEFAULT_WINDOW_DAYS = 7
 # and a war's toll, a town and a country, a day and the total) that the text did not tell apart, and are
 # not compared. Two named sources can be that far apart in earnest (one side minimising): they are.
 SCALE_FACTOR = 20
+# Beyond two orders of magnitude even two named sources count different things ("two reservists killed in
+# the operation" and a war's toll of soldiers): no side minimises a toll a hundredfold.
+NAMED_SCALE_FACTOR = 100
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,9 @@ def compare_claims(
             if severity:
                 return Verdict(CONTRADICTION, severity, f"contradiction: {key} — part ({part.scope}) exceeds the whole: {versus}")
         return Verdict(NOT_COMPARABLE, None, f"{part.scope or 'part'} is part of {whole.scope or 'the whole'}")
-    if _scale(new, previous) > SCALE_FACTOR and not (new.actor and previous.actor):
-        return Verdict(NOT_COMPARABLE, None, f"figures {_scale(new, previous):.0f} times apart count different things: {versus}")
+    scale = _scale(new, previous)
+    if scale > NAMED_SCALE_FACTOR or (scale > SCALE_FACTOR and not (new.actor and previous.actor)):
+        return Verdict(NOT_COMPARABLE, None, f"figures {scale:.0f} times apart count different things: {versus}")
     if _overlap(new, previous):
         if _within(new.value, previous) and _within(previous.value, new):
             return Verdict(CORROBORATES, None, f"corroborates: {key} — {versus}")
@@ -153,8 +157,14 @@ def _same_text(new: StoredClaim, previous: StoredClaim, relation: str) -> Verdic
     change = f"{previous.text} → {new.text}"
     if new.document == previous.document:
         return Verdict(REVISION, "medium", f"revision: {new.key} — Same article revised: {change}", same_text=True)
-    where = f"{new.outlet or 'a copy'} vs {previous.outlet or 'an earlier copy'}"
+    where = f"{_printed_by(new)} vs {_printed_by(previous)}"
     return Verdict(REVISION, "medium", f"revision: {new.key} — a copy of the same story changed the figure: {change} ({where})", True)
+
+
+def _printed_by(claim: StoredClaim) -> str:
+    """Who printed a claim: its outlet (stated, masthead or site domain: extractors/outlets.py), else, for a
+    file that names none, the article's number: never an anonymous "a copy"."""
+    return claim.outlet or f"article {claim.article_id}"
 
 
 def judge_pairs(

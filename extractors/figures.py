@@ -47,6 +47,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*|[^\w\s]")
 _PHONE = re.compile(r"(?<!\w)(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{2,4})(?:[\s/-]+\d{2,}){2,}")
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm)\b)|(?<!\d)\d{1,2}:\d{2}(?!\d)", re.I)
 _UNIT_GAP = re.compile(r"\s*(?:auf|bis|to|und|and|oder|or|von|from|–|-)?\s*", re.I)
+# Between two figures that share the first one's verb: "… in Turkey, and another", "… in der Türkei und weitere".
+_SHARED_PREDICATE = re.compile(r"[^.;:]{0,40}?,?\s*(?:and|und|sowie)\s+(?:another|other|weitere|noch)?\s*", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|und|and|sowie|as well as|plus|&)\s*$", re.I)
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -338,7 +340,7 @@ def _merge_ranges(sentence: str, amounts: list[_Amount], vocab: Vocabulary) -> l
                     if is_between:
                         start = re.search(rf"(?<!\w)(?:{between})\s*$", sentence[: a.start], re.I).start()
                     merged.append(
-                        _Amount(start, b.end, (low + b.value) / 2, 0.0, low, b.value, scaled=a.scaled or b.scaled)
+                        _Amount(start, b.end, low, 0.0, low, b.value, scaled=a.scaled or b.scaled)
                     )
                     i += 2
                     continue
@@ -422,6 +424,9 @@ def _read_figure(
         clause_from = clause_start(sentence, prev_end, start)
         clause = sentence[clause_from : clause_end(sentence, noun_end, next_start)]
         measure = _casualty_measure(clause, a.start - clause_from, vocab) or measure
+    if (measure in PERSON_MEASURES and earlier and earlier[-1].sentence == sentence
+            and earlier[-1].measure in CASUALTY_MEASURES and _SHARED_PREDICATE.fullmatch(sentence[prev_end : a.start])):
+        measure = earlier[-1].measure  # "killed 44,218 people in Turkey, and another 5,914 (people) in Syria"
     if noun and vocab.measure_of(noun) in ("killed", "wounded") and _coordinated_casualty(sentence, noun_end, measure, vocab):
         measure = "casualties"  # "3.000 Tote und Verwundete"
     trailing_end = a.end + trailing.end() if trailing else 0

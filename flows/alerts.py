@@ -16,7 +16,7 @@ from extractors.compare import CONTRADICTION, DEFAULT_WINDOW_DAYS, REVISION
 from extractors.concepts import load_concepts
 from storage.claims import alert_details, compare_new_claims
 
-from .delivery import delivery_channels
+from .channels import Routing
 
 REVISIONS_ENV = "NEWSMON_ALERT_REVISIONS"  # "1": revisions are alerts too
 WINDOW_ENV = "NEWSMON_CLAIM_WINDOW_DAYS"  # dated figures this close refer to the same moment
@@ -32,13 +32,14 @@ def claim_window_days() -> int:
     return int(value) if value else DEFAULT_WINDOW_DAYS
 
 
-def find_alerts(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
+def find_alerts(con: duckdb.DuckDBPyConnection, run_id: str, routing: Routing = Routing()) -> list[dict]:
     """Compare every claim not yet compared with what each source of its key says; store the alerts and
-    return them for `announce_alerts` and the outbox. Runs on the connection that stored the batch (one open and one
+    return them for `announce_alerts`; their deliveries go to `routing`'s channels (the outbox). Runs on the connection that stored the batch (one open and one
     checkpoint per batch, not two), inside the task that stored it (one task per batch: each task run
     costs the API server a round trip or two, and thousands of them slow everything down)."""
     kinds = {CONTRADICTION, REVISION} if revisions_alert() else {CONTRADICTION}
-    stored = compare_new_claims(con, load_concepts(), kinds, run_id, claim_window_days(), delivery_channels())
+    stored = compare_new_claims(con, load_concepts(), kinds, run_id, claim_window_days(), routing.channels,
+                                routing.digest)
     return alert_details(con, ids=[s.id for s in stored]) if stored else []
 
 

@@ -31,6 +31,7 @@ from storage import (
 )
 
 from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .channels import Routing, checked_digest, configured_channels
 from .delivery import Outbox
 from .executors import LOCAL, dask_reader, executor_from_env, parse_executor
 from .inputs import ReadBatch, discover, read_files, source_name, start_worker
@@ -62,13 +63,13 @@ class RunSummary:
 
 @task(name="store-batch", cache_policy=NO_CACHE)
 def store_batch(
-    batch: ReadBatch, db: str, run_id: str, lock_timeout: float | None = None
+    batch: ReadBatch, db: str, run_id: str, lock_timeout: float | None = None, routing: Routing = Routing()
 ) -> tuple[BatchCounts, list[dict]]:
     """Write one processed batch in one transaction (all of it or, on any error, none of it), then
     compare its claims with the stored ones: (counts, alerts raised)."""
     with write_connection(db, lock_timeout) as con:
         counts = write_batch(con, batch.rows, batch.skipped, run_id, unchanged=batch.unchanged)
-        alerts = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
+        alerts = find_alerts(con, run_id, routing) if counts.stored or counts.duplicates else []
     batch.release()
     announce_alerts(alerts)
     return counts, alerts
@@ -80,9 +81,11 @@ def backfill(
     db: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     lock_timeout: float | None = None,
+    digest: str | None = None,
     executor: str | None = None,
 ) -> RunSummary:
-    """Store every article file under `paths`; files already stored are left alone.
+    """Store every article file under `paths`; files already stored are left alone. The alerts raised go
+    to the configured channels, one message each or (`digest` 'hourly' | 'daily') one per period.
 
     Batches are read in worker processes (one per core, `NEWSMON_WORKERS`), a few at a time so memory
     stays flat, and stored in order by this process, the only writer. `executor` (default
@@ -91,6 +94,7 @@ def backfill(
     logger = get_run_logger()
     started = time.monotonic()
     db = db or default_db_path()
+    routing = Routing(configured_channels(), checked_digest(digest))
     run_on = parse_executor(executor) if executor is not None else executor_from_env()
     read_ahead = _read_ahead if run_on.kind == LOCAL else dask_reader(run_on, default_workers())
     run_id = flow_run.get_id() or str(uuid.uuid4())
@@ -111,7 +115,7 @@ def backfill(
             for _, batch in read_ahead(batches, stored_hashes, advance):
                 # quote(): Prefect would otherwise walk every row, figure and claim of the batch looking
                 # for futures, which cost more than storing the batch
-                counts, raised = store_batch(quote(batch), db, run_id, lock_timeout)
+                counts, raised = store_batch(quote(batch), db, run_id, lock_timeout, routing)
                 totals = totals + counts
                 alerts += raised
                 if raised:

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import settings as env
 from .errors import UserError
 from .prefect_env import apply_prefect_defaults
+from .formatting import format_interval, format_number
 
 # Exit codes (README "Exit codes").
 OK, BUG, BAD_INPUT, LOCKED, PARTLY = 0, 1, 2, 3, 4
@@ -69,8 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     quiet.add_argument("-v", "--verbose", action="store_true", help="on an error, show its traceback too")
     logs = argparse.ArgumentParser(add_help=False)
     logs.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs (and an error's traceback)")
+    digest = argparse.ArgumentParser(add_help=False)
+    digest.add_argument(
+        "--digest", choices=("hourly", "daily"),
+        help="one message per channel and period (UTC) listing the new disputes, instead of one per alert",
+    )
 
-    backfill = commands.add_parser("backfill", parents=[logs], help="store every article file under the given paths")
+    backfill = commands.add_parser("backfill", parents=[logs, digest], help="store every article file under the given paths")
     backfill.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     backfill.add_argument("--db", help=db_help)
     backfill.add_argument("--batch-size", type=_positive_int, default=100, help="files per Prefect task (default 100)")
@@ -82,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     backfill.set_defaults(run=_backfill)
 
-    poll = commands.add_parser("poll", parents=[logs], help="poll RSS/Atom feeds once now and store what is new")
+    poll = commands.add_parser("poll", parents=[logs, digest], help="poll RSS/Atom feeds once now and store what is new")
     poll.add_argument("--feeds", help="feeds file (default: $NEWSMON_FEEDS or ./feeds.toml; see feeds.example.toml)")
     poll.add_argument("--feed", action="append", metavar="URL", help="a feed URL to poll (repeatable; with or without --feeds)")
     poll.add_argument(
@@ -94,12 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     poll.set_defaults(run=_poll)
 
     serve = commands.add_parser(
-        "serve", parents=[quiet], help="register and run the deployments poll-feeds-serve (every 15 min) and "
+        "serve", parents=[quiet, digest], help="register and run the deployments poll-feeds-serve (every 15 min) and "
         "backfill-folder-serve in this process"
     )
     serve.add_argument("--feeds", help="feeds file the scheduled polls read (default: $NEWSMON_FEEDS or ./feeds.toml)")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--cron", default="*/15 * * * *", help="poll schedule (default: every 15 minutes)")
+    serve.add_argument(
+        "--notify-block", metavar="TYPE/NAME",
+        help="create (or update) the Prefect Automation newsmon-contradictions: each contradiction event sends a "
+        "notification through this Prefect notification block, e.g. slack-webhook/newsroom",
+    )
+    serve.add_argument("--report", metavar="FILE", help="after each poll, write the HTML report to FILE (see newsmon report)")
     serve.set_defaults(run=_serve)
 
     clean = commands.add_parser("clean", parents=[quiet], help="show what the pipeline makes of one file, without a database")
@@ -123,6 +135,36 @@ def _parser() -> argparse.ArgumentParser:
         help="instead: the deliveries still pending (with their next attempt) or given up, with the last error",
     )
     alerts.set_defaults(run=_alerts)
+    triage = alerts.add_subparsers(dest="triage", metavar="ACTION")
+    ack = triage.add_parser("ack", parents=[quiet], help="acknowledge an alert: seen, its dispute stays open")
+    dismiss = triage.add_parser(
+        "dismiss", parents=[quiet], help="dismiss an alert: its dispute stays out of the open ones until a new source joins"
+    )
+    for action in (ack, dismiss):
+        action.add_argument("id", type=_positive_int, help="the alert's id (newsmon alerts --json shows it)")
+        action.add_argument("--db", help=db_help)
+        action.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
+    dismiss.add_argument("--reason", required=True, metavar="TEXT", help="why: kept with the dispute and shown in the report")
+    ack.set_defaults(run=_triage, action="acknowledged")
+    dismiss.set_defaults(run=_triage, action="dismissed")
+
+    report = commands.add_parser(
+        "report", parents=[quiet],
+        help="write the analyst's report: open disputes with timeline charts, keys, stories, health (one HTML file)",
+    )
+    report.add_argument("--db", help=db_help)
+    report.add_argument("--out", metavar="FILE", default="report.html",
+                        help="where to write it (default: ./report.html; - for standard output)")
+    report.add_argument("--since", type=_date_arg, help="only articles published on or after this date (YYYY-MM-DD)")
+    report.add_argument("--until", type=_date_arg, help="only articles published on or before this date (YYYY-MM-DD)")
+    report.add_argument(
+        "--key", metavar="PATTERN",
+        help="only claims whose key matches: a prefix (north_korea/troops) or a glob (*/killed/*)",
+    )
+    report.add_argument("--limit", type=_positive_int, default=20,
+                        help="disputes, charted keys, agreements and stories shown (default 20)")
+    report.add_argument("--format", choices=("html", "markdown", "json"), default="html", help="default: html")
+    report.set_defaults(run=_report)
 
     sql = commands.add_parser("sql", parents=[quiet], help="run a query on a read-only connection")
     sql.add_argument("query")
@@ -152,6 +194,7 @@ def _backfill(args: argparse.Namespace) -> int:
     started = time.monotonic()
     missing = _missing_paths(args.paths)
     db, lock_timeout = _database(args)
+    _channels(None)
     apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -163,7 +206,7 @@ def _backfill(args: argparse.Namespace) -> int:
     executor = args.executor or args.settings.executor
     summary = backfill(
         paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout,
-        executor=str(executor) if executor else None,
+        digest=args.digest, executor=str(executor) if executor else None,
     )
     print(_summary_text(summary, time.monotonic() - started))
     return PARTLY if missing else OK
@@ -204,6 +247,7 @@ def _poll(args: argparse.Namespace) -> int:
         raise UserError("--trusted applies to --feed URLs; in a feeds file, set trusted = true on the feed")
     feeds_file = _check_feeds(args.feeds, args.feed, args.settings)
     db, lock_timeout = _database(args)
+    _channels(feeds_file)
     apply_prefect_defaults()
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -211,7 +255,7 @@ def _poll(args: argparse.Namespace) -> int:
 
     summary = poll_feeds(
         feeds_file=feeds_file, feed_urls=args.feed, db=db, respect_schedule=False, lock_timeout=lock_timeout,
-        trust_feed_urls=args.trusted,
+        trust_feed_urls=args.trusted, digest=args.digest,
     )
     c = summary.counts
     lines = [
@@ -263,10 +307,26 @@ def _serve(args: argparse.Namespace) -> int:
     db = args.db or args.settings.db or DEFAULT_DB
     if Path(db).is_dir():
         raise UserError(f"the database {db} is a folder: give a file, e.g. --db {Path(db) / 'news.duckdb'}")
+    if Path(feeds_file).exists():
+        _channels(feeds_file)
+    # the served backfills run in this process and read their [notify] channels from NEWSMON_FEEDS: the same file
+    os.environ["NEWSMON_FEEDS"] = str(Path(feeds_file).resolve())
     apply_prefect_defaults()
     from .deployments import serve_deployments
 
-    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron)
+    if args.notify_block:
+        from .automation import ensure_contradiction_automation
+
+        automation = ensure_contradiction_automation(args.notify_block)
+        print(f"Prefect Automation {automation.name} ({automation.id}): contradictions notify {args.notify_block}")
+    if args.report:
+        from .report import check_target
+
+        try:
+            check_target(Path(args.report).expanduser(), db)
+        except ValueError as exc:
+            raise UserError(f"--report {args.report}: {exc}") from exc
+    serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron, digest=args.digest, report=args.report)
     return OK
 
 
@@ -277,6 +337,13 @@ def _executor_arg(text: str):
         return parse_executor(text)
     except UserError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _channels(feeds_file: str | None) -> tuple[str, ...]:
+    """The alert channels a run will use, read now so a bad Apprise URL stops the command before Prefect starts."""
+    from .channels import configured_channels
+
+    return configured_channels(feeds_file)
 
 
 def _positive_int(text: str) -> int:
@@ -380,9 +447,9 @@ def _figures(args: argparse.Namespace) -> int:
 
     table = Table("figure", "value", "interval", "measure", "rate", "part of", "source", "date", title=str(path))
     for f in row.figures:
-        interval = f"{_number(f.low) if f.low is not None else '…'} – {_number(f.high) if f.high is not None else '…'}"
+        interval = format_interval(f.low, f.high)
         table.add_row(
-            f.text, _number(f.value) + (" (vague)" if f.vague else ""), interval,
+            f.text, format_number(f.value) + (" (vague)" if f.vague else ""), interval,
             f.measure or "-", f.rate or "-", f.part_of or "-", f.attribution or "-", f.date_hint or "-",
         )
     _console().print(table)
@@ -415,10 +482,6 @@ def _console():
 _UNLIMITED = 1_000_000
 
 
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
-
-
 def _date_arg(text: str):
     import datetime as dt
 
@@ -442,41 +505,79 @@ def _alerts(args: argparse.Namespace) -> int:
     if args.json:
         shaped = [
             {
-                "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
+                "id": a["id"], "kind": a["kind"], "severity": a["severity"], "explanation": a["explanation"], "key": a["key"],
                 "new": {k: a["new"][k] for k in _ALERT_SIDE}, "previous": {k: a["previous"][k] for k in _ALERT_SIDE},
-                "dispute": a["dispute"], "sources": a["sources"],
+                "dispute": a["dispute"], "state": a["state"], "sources": a["sources"],
             }
             for a in alerts
         ]
         print(json.dumps(shaped, ensure_ascii=False, indent=2))
         return 0
     for a in alerts:
-        print(f"[{a['severity']}] {a['explanation']}")
+        state = "" if a["state"] == "new" else f", {a['state']}"
+        print(f"{a['id']:>5} [{a['severity']}{state}] {a['explanation']}")
         if not a["sources"]:  # a revision: two claims
             print(f"    new:      {a['new']['article']}\n    previous: {a['previous']['article']}")
         for s in a["sources"]:
             copies = f" (+{s['copies'] - 1} copies)" if s["copies"] > 1 else ""
-            print(f"    {s['source']:<22} {_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
+            print(f"    {s['source']:<22} {format_number(s['value']):>12}  {s['claim_date'] or 'undated':10}  {s['article']}{copies}")
     print(f"{len(alerts)} alerts")
     return 0
+
+
+def _triage(args: argparse.Namespace) -> int:
+    from storage import write_connection
+    from storage.triage import NoSuchAlert, triage_alert
+
+    db, lock_timeout = _database(args)
+    with write_connection(db, lock_timeout) as con:
+        try:
+            done = triage_alert(con, args.id, args.action, getattr(args, "reason", None))
+        except NoSuchAlert as exc:
+            raise UserError(str(exc)) from exc
+    dispute = f" (dispute {done['dispute']} {args.action} too)" if args.action == "dismissed" and done["dispute"] else ""
+    print(f"alert {done['alert']} {args.action}{dispute}: {done['explanation']}")
+    return OK
 
 
 def _undelivered(args: argparse.Namespace) -> int:
     from storage import DEFAULT_DB, read_connection
     from storage.deliveries import undelivered
 
+    from .channels import channel_label
+
     with read_connection(args.db or args.settings.db or DEFAULT_DB) as con:
-        stuck = undelivered(con)
+        stuck = [{**d, "channel": channel_label(d["channel"])} for d in undelivered(con)]  # no secrets shown
     if args.json:
         print(json.dumps(stuck, ensure_ascii=False, indent=2))
         return 0
     for d in stuck:
         when = f"next attempt {d['next_attempt_at']}" if d["status"] == "pending" else "given up"
-        print(f"alert {d['alert']} -> {d['channel']}: {d['status']}, {d['attempts']} attempts, {when}"
+        digest = f" ({d['digest'].replace(':', ' digest ', 1)})" if d["digest"] else ""
+        print(f"alert {d['alert']} -> {d['channel']}{digest}: {d['status']}, {d['attempts']} attempts, {when}"
               f"{': ' + d['last_error'] if d['last_error'] else ''}")
         print(f"    {d['explanation']}")
     print(f"{len(stuck)} deliveries not delivered")
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from storage import DEFAULT_DB
+
+    from .report import write_report_file
+
+    if args.since and args.until and args.since > args.until:
+        raise UserError(f"--since {args.since} is after --until {args.until}: nothing could be in the report")
+    db = args.db or args.settings.db or DEFAULT_DB
+    scope = dict(since=args.since, until=args.until, key=args.key, limit=args.limit)
+    try:
+        target, report = write_report_file(db, None if args.out == "-" else args.out, args.format, **scope)
+    except ValueError as exc:
+        raise UserError(f"report to {args.out}: {exc}") from exc
+    if target is not None:
+        o = report["overview"]
+        print(f"Report ({o['articles']} articles, open disputes: {o['disputes']}): {target.resolve()}")
+    return OK
 
 
 def _sql(args: argparse.Namespace) -> int:

@@ -5,8 +5,10 @@ runs left pending) and again each time a batch stored alerts, a few POSTs at a t
 on reading and storing; the run waits for it at the end for at most NEWSMON_DELIVERY_WAIT seconds, and
 whatever is still pending then (a slow or dead receiver) is sent by a later run, with backoff.
 
-A channel is `kind:target`; one send function per kind (`SENDERS`). Today: `webhook:<url>`, a JSON POST
-of the alert with an `Idempotency-Key` header that stays the same on every attempt of one delivery.
+A channel is `kind:target` (flows/channels.py); one send function per kind (`SENDERS`): `webhook:<url>`,
+a JSON POST of the alert, and `apprise:<url>`, a readable message through Apprise. Every attempt of one
+delivery carries the same idempotency key. With a digest, the due rows of one (channel, period) are one
+message listing the period's disputes.
 """
 
 from __future__ import annotations
@@ -21,28 +23,25 @@ from concurrent.futures import ThreadPoolExecutor
 import duckdb
 import httpx
 
+from extractors.notification import alert_message, digest_message
 from storage import DatabaseLocked, write_connection
 from storage.claims import alert_details
-from storage.deliveries import Attempt, Delivery, due_deliveries, record_attempts
+from storage.deliveries import Attempt, Delivery, due_deliveries, parse_period, record_attempts
 
-WEBHOOKS_ENV = "NEWSMON_WEBHOOKS"  # URLs separated by spaces or commas
+from .channels import DeliveryFailed, Notification, channel_label, post_webhook, send_apprise
+
 BACKOFF_ENV = "NEWSMON_DELIVERY_BACKOFF"  # seconds before the first retry, doubling after each failure
 WAIT_ENV = "NEWSMON_DELIVERY_WAIT"  # seconds a run waits at its end for deliveries in flight
 DEFAULT_BACKOFF = 60.0
 DEFAULT_WAIT = 30.0
 MAX_BACKOFF = dt.timedelta(hours=6)
 MAX_ATTEMPTS = 10  # failures after which a delivery is given up (60 s backoff: ~8.5 hours of trying)
-SEND_TIMEOUT = 10.0  # seconds for one POST, connection to last byte
 SEND_THREADS = 4  # deliveries in flight at once
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 _log = logging.getLogger("newsmon.delivery")
 
-
-def delivery_channels() -> list[str]:
-    """The channels each new alert is delivered to: today one `webhook:<url>` per NEWSMON_WEBHOOKS URL."""
-    urls = [u for u in os.environ.get(WEBHOOKS_ENV, "").replace(",", " ").split() if u]
-    return [f"webhook:{u}" for u in urls]
+# kind -> send(target, notification); raises on failure. Another kind of channel is one more function here.
+SENDERS: dict[str, Callable[[str, Notification], None]] = {"webhook": post_webhook, "apprise": send_apprise}
 
 
 def _seconds(name: str, default: float) -> float:
@@ -50,53 +49,58 @@ def _seconds(name: str, default: float) -> float:
     return float(value) if value else default
 
 
-def post_webhook(target: str, alert: dict, key: str) -> None:
-    """POST the alert as JSON; raise on anything but a 2xx answer."""
-    response = httpx.post(target, json=alert, timeout=SEND_TIMEOUT, headers={IDEMPOTENCY_HEADER: key})
-    if response.status_code >= 300:
-        raise DeliveryFailed(f"HTTP {response.status_code}")
-
-
-class DeliveryFailed(Exception):
-    pass
-
-
-# kind -> send(target, alert, idempotency key); raises on failure. Another kind of channel (Apprise,
-# mail ...) is one more function here.
-SENDERS: dict[str, Callable[[str, dict, str], None]] = {"webhook": post_webhook}
-
-
 def deliver_due(
-    db: str, lock_timeout: float | None = None, skip: set[tuple[int, str]] = frozenset()
+    db: str, lock_timeout: float | None = None, skip: set[tuple[int, str]] = frozenset(),
+    now: dt.datetime | None = None,
 ) -> list[Attempt]:
     """One pass: send every due delivery (but those in `skip`: (alert, channel)) once and record each
-    attempt; returns the attempts."""
-    now = dt.datetime.now(dt.timezone.utc)
+    attempt; returns the attempts. `now` (default: the clock) decides what is due."""
+    now = now or dt.datetime.now(dt.timezone.utc)
     with write_connection(db, lock_timeout) as con:
         due = [d for d in due_deliveries(con, now) if (d.alert_id, d.channel) not in skip]
         alerts = {a["id"]: a for a in alert_details(con, ids=sorted({d.alert_id for d in due}))} if due else {}
     if not due:
         return []
+    groups: dict[tuple, list[Delivery]] = {}
+    for d in due:  # a digest is one message per (channel, period); any other delivery is its own
+        groups.setdefault((d.channel, d.digest) if d.digest else (d.channel, d.alert_id), []).append(d)
     with ThreadPoolExecutor(SEND_THREADS) as pool:
-        attempts = list(pool.map(lambda d: _send(d, alerts.get(d.alert_id)), due))
+        attempts = [a for done in pool.map(lambda g: _send(g, alerts), groups.values()) for a in done]
     with write_connection(db, lock_timeout) as con:
         record_attempts(con, attempts, MAX_ATTEMPTS, dt.timedelta(seconds=_seconds(BACKOFF_ENV, DEFAULT_BACKOFF)),
                         MAX_BACKOFF)
     return attempts
 
 
-def _send(delivery: Delivery, alert: dict | None) -> Attempt:
-    kind, _, target = delivery.channel.partition(":")
-    sender = SENDERS.get(kind)
-    if alert is None:
-        return Attempt(delivery.alert_id, delivery.channel, False, "the alert is no longer in the database")
-    if sender is None:
-        return Attempt(delivery.alert_id, delivery.channel, False, f"no sender for channel kind {kind!r}")
-    try:
-        sender(target, alert, delivery.idempotency_key)
-        return Attempt(delivery.alert_id, delivery.channel, True)
-    except (httpx.HTTPError, DeliveryFailed, OSError) as exc:
-        return Attempt(delivery.alert_id, delivery.channel, False, f"{type(exc).__name__}: {exc}" if not isinstance(exc, DeliveryFailed) else str(exc))
+def _send(group: list[Delivery], alerts: dict[int, dict]) -> list[Attempt]:
+    """Send one message (one alert, or a digest of several) and the attempt it makes for each row."""
+    first = group[0]
+    kind, _, target = first.channel.partition(":")
+    found = [alerts[d.alert_id] for d in group if d.alert_id in alerts]
+    error = None
+    if not found:
+        error = "the alert is no longer in the database"
+    elif kind not in SENDERS:
+        error = f"no sender for channel kind {kind!r}"
+    else:
+        try:
+            SENDERS[kind](target, _notification(first, found))
+        except DeliveryFailed as exc:
+            error = str(exc)
+        except (httpx.HTTPError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+    return [Attempt(d.alert_id, d.channel, error is None, error) for d in group]
+
+
+def _notification(delivery: Delivery, alerts: list[dict]) -> Notification:
+    """One alert as its message and as itself; a digest as its message and {digest, alerts}."""
+    if not delivery.digest:
+        return Notification(alert_message(alerts[0]), alerts[0], delivery.idempotency_key)
+    period = parse_period(delivery.digest)
+    document = {"digest": {"period": period.kind, "start": period.start.isoformat(), "end": period.end.isoformat()},
+                "alerts": sorted(alerts, key=lambda a: a["id"], reverse=True)}
+    return Notification(digest_message(period.kind, period.start, period.end, alerts), document,
+                        delivery.idempotency_key)
 
 
 class Outbox:
@@ -144,6 +148,7 @@ class Outbox:
             self.attempts += done
             for attempt in done:
                 if not attempt.ok:
-                    self.logger.warning("alert %s to %s failed: %s (retried later)", attempt.alert_id, attempt.channel, attempt.error)
+                    self.logger.warning("alert %s to %s failed: %s (retried later)", attempt.alert_id,
+                                        channel_label(attempt.channel), attempt.error)
             if closing:
                 return

@@ -45,10 +45,12 @@ from storage.feeds import (
 )
 
 from .alerts import alerts_artifact, announce_alerts, find_alerts
+from .channels import Routing, checked_digest, configured_channels
 from .delivery import Outbox
 from .feedlist import Feed, default_feeds_path, load_feeds
 from .http import Fetched, fetch, http_client
 from .inputs import Hints, article_row
+from .report import publish_report
 from .runs import begin_run, record_failure
 
 FEED_THREADS = 16  # conditional GETs in flight at once
@@ -170,7 +172,7 @@ def _time(parsed) -> dt.datetime | None:
 
 @task(name="ingest-feed", cache_policy=NO_CACHE)
 def ingest_feed(
-    feed: Feed, db: str, run_id: str, lock_timeout: float | None = None
+    feed: Feed, db: str, run_id: str, lock_timeout: float | None = None, routing: Routing = Routing()
 ) -> tuple[BatchCounts, int, int, list[dict]]:
     """Fetch and store the pages of the feed's pending entries, then compare their claims;
     (counts, pages fetched, pages failed, alerts raised)."""
@@ -203,7 +205,7 @@ def ingest_feed(
             with write_connection(db, lock_timeout) as con:
                 counts = write_batch(con, rows, skipped, run_id)
                 record_outcomes(con, feed.url, outcomes)
-                raised = find_alerts(con, run_id) if counts.stored or counts.duplicates else []
+                raised = find_alerts(con, run_id, routing) if counts.stored or counts.duplicates else []
             announce_alerts(raised)
             totals = totals + counts
             alerts += raised
@@ -251,17 +253,23 @@ def poll_feeds(
     respect_schedule: bool = True,
     lock_timeout: float | None = None,
     trust_feed_urls: bool = False,
+    digest: str | None = None,
+    report: str | None = None,
 ) -> PollSummary:
     """Poll the feeds of `feeds_file` (and any `feed_urls`) once and store what is new.
 
     A scheduled run polls only feeds that are due (their interval passed, failures back off);
     `respect_schedule=False` polls all of them now. `trust_feed_urls` lets the `feed_urls` (not the
-    file's feeds, which say so themselves) use loopback and local-network addresses."""
+    file's feeds, which say so themselves) use loopback and local-network addresses. The alerts raised go
+    to the configured channels, one message each or (`digest` 'hourly' | 'daily') one per period. A
+    scheduled run, or one given `report` (an HTML file to write), ends with the report's summary as the
+    artifact `newsmon-report`."""
     logger = get_run_logger()
     started = time.monotonic()
     db = db or default_db_path()
     feeds = load_feeds(feeds_file or default_feeds_path()) if feeds_file or not feed_urls else []
     feeds += [Feed(url=u, name=u, trusted=trust_feed_urls) for u in feed_urls or [] if u not in {f.url for f in feeds}]
+    routing = Routing(configured_channels(feeds_file), checked_digest(digest))
     run_id = flow_run.get_id() or str(uuid.uuid4())
     summary = PollSummary(run_id, db)
     begin_run(db, run_id, "poll_feeds", [f.url for f in feeds], lock_timeout)
@@ -277,7 +285,7 @@ def poll_feeds(
         with write_connection(db, lock_timeout) as con:
             pending = feeds_with_pending(con, [c.feed.url for c in checks])
         for feed in [c.feed for c in checks if c.feed.url in pending]:
-            counts, fetched, failed, alerts = ingest_feed(feed, db, run_id, lock_timeout)
+            counts, fetched, failed, alerts = ingest_feed(feed, db, run_id, lock_timeout, routing)
             summary.counts = summary.counts + counts
             summary.pages_fetched += fetched
             summary.pages_failed += failed
@@ -299,4 +307,6 @@ def poll_feeds(
     alerts_artifact(summary.alerts)
     if not outbox.close():
         logger.warning("alert deliveries still in flight at the end of the run: later runs send what stays pending")
+    if respect_schedule or report:  # after the outbox let go of the file: the report reads it on its own connection
+        publish_report(db, report, logger)
     return summary

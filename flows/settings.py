@@ -34,9 +34,12 @@ WATCHLIST = "NEWSMON_WATCHLIST"
 CLAIM_WINDOW = "NEWSMON_CLAIM_WINDOW_DAYS"
 DELIVERY_BACKOFF = "NEWSMON_DELIVERY_BACKOFF"
 DELIVERY_WAIT = "NEWSMON_DELIVERY_WAIT"
+NOTIFY = "NEWSMON_NOTIFY"
+WEBHOOK_SECRET = "NEWSMON_WEBHOOK_SECRET"
 EXECUTOR = "NEWSMON_EXECUTOR"
 VARIABLES = (DB, LOCK_TIMEOUT, WORKERS, HTTP_TIMEOUT, STORY_THRESHOLD, ALERT_REVISIONS, WEBHOOKS, FEEDS,
-             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT, EXECUTOR)
+             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT, NOTIFY, WEBHOOK_SECRET,
+             EXECUTOR)
 
 # The spellings flows/alerts.py reads as on; anything else but these and the off ones is a mistake.
 _ON = ("1", "true", "yes")
@@ -65,6 +68,7 @@ class Settings:
     claim_window_days: int | None
     delivery_backoff: float | None = None
     delivery_wait: float | None = None
+    notify: tuple[str, ...] = ()  # Apprise URLs (flows/channels.py)
     executor: Executor | None = None  # None: local
 
 
@@ -90,6 +94,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         claim_window_days=_number(CLAIM_WINDOW, value(CLAIM_WINDOW), int, "days", low=0, example="7"),
         delivery_backoff=_number(DELIVERY_BACKOFF, value(DELIVERY_BACKOFF), float, "seconds", low=0, example="60"),
         delivery_wait=_number(DELIVERY_WAIT, value(DELIVERY_WAIT), float, "seconds", low=0, example="30"),
+        notify=_apprise_urls(value(NOTIFY)),
         executor=_executor(value(EXECUTOR)),
     )
 
@@ -148,6 +153,15 @@ def _urls(name: str, text: str | None) -> tuple[str, ...]:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SettingsError(f"{name}: {url!r} is not an http(s) URL (URLs are separated by spaces or commas)")
     return urls
+
+
+def _apprise_urls(text: str | None) -> tuple[str, ...]:
+    from .channels import ChannelError, checked_apprise_url, split_urls
+
+    try:
+        return tuple(checked_apprise_url(u, NOTIFY) for u in split_urls(text))
+    except ChannelError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _toml_files(name: str, text: str | None, several: bool = True) -> tuple[str, ...]:

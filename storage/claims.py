@@ -217,14 +217,17 @@ def save_disputes(con: duckdb.DuckDBPyConnection, disputes: list[Dispute]) -> No
         return
     now = dt.datetime.now(dt.timezone.utc)
     ids = [d.id for d in changed]
-    opened = dict(con.execute("SELECT id, opened_at FROM disputes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids]).fetchall())
+    # when each opened, and why an analyst dismissed it (kept when a new source reopens it)
+    kept = {i: (opened, note) for i, opened, note in con.execute(
+        "SELECT id, opened_at, note FROM disputes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids]).fetchall()}
     con.execute("DELETE FROM disputes WHERE id IN (SELECT unnest(?::BIGINT[]))", [ids])
     con.execute("DELETE FROM dispute_members WHERE dispute_id IN (SELECT unnest(?::BIGINT[]))", [ids])
     rows, members = [], []
     for d in changed:
         dates = [c.claim_date for c in d.members.values() if c.claim_date]
-        rows.append({"id": d.id, "key": d.key, "status": d.status, "opened_at": opened.get(d.id, now), "updated_at": now,
-                     "first_date": min(dates, default=None), "last_date": max(dates, default=None), "note": None})
+        opened, note = kept.get(d.id, (now, None))
+        rows.append({"id": d.id, "key": d.key, "status": d.status, "opened_at": opened, "updated_at": now,
+                     "first_date": min(dates, default=None), "last_date": max(dates, default=None), "note": note})
         members += [{"dispute_id": d.id, "voice": voice, "claim_id": c.id, "low": c.low, "high": c.high, "joined_at": now}
                     for voice, c in d.members.items()]
     insert_rows(con, "disputes", list(rows[0]), rows, _DISPUTE_TYPES)
@@ -254,15 +257,16 @@ def store_verdicts(
 
 def compare_new_claims(
     con: duckdb.DuckDBPyConnection, concepts: Concepts, kinds: set[str], run_id: str, window_days: int = DEFAULT_WINDOW_DAYS,
-    channels: list[str] | tuple[str, ...] = (),
+    channels: list[str] | tuple[str, ...] = (), digest: str | None = None,
 ) -> list[AlertRow]:
     """Judge every claim not yet compared against the stored ones, fold the contradictions into disputes
     and store the alerts they raise (and the other `kinds`: revisions, where asked for), in one transaction with marking
     the claims compared: a crash in between leaves them to the next batch. Each alert's deliveries
-    (one per channel, storage/deliveries.py) are written pending in the same transaction."""
+    (one per channel, storage/deliveries.py; with a `digest`, due at the end of its period) are written
+    pending in the same transaction."""
     with transaction(con):
         stored = store_verdicts(con, judge_pairs(pending_pairs(con), concepts, kinds, window_days), run_id, window_days)
-        enqueue_deliveries(con, [a.id for a in stored], list(channels))
+        enqueue_deliveries(con, [a.id for a in stored], list(channels), digest)
         mark_compared(con)
     return stored
 
@@ -286,9 +290,9 @@ def alert_details(
         [since, since, ids, ids],
     ).fetchall()
     side = ["value", "low", "high", "text", "sentence", "source", "published", "article", "outlet", "claim_date"]
-    dispute_of = dict(con.execute(
-        "SELECT id, dispute_id FROM alerts WHERE id IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]]
-    ).fetchall()) if rows else {}
+    triaged = {i: (dispute, state) for i, dispute, state in con.execute(
+        "SELECT alert_id, dispute_id, state FROM alert_states WHERE alert_id IN (SELECT unnest(?::BIGINT[]))", [[r[0] for r in rows]]
+    ).fetchall()} if rows else {}
     sources = claim_sources(con, sorted({i for r in rows for i in (r[7] or [])}))
     out = []
     for r in rows:
@@ -299,7 +303,8 @@ def alert_details(
         out.append({
             "id": r[0], "kind": r[1], "severity": r[2], "explanation": r[3], "key": r[4],
             "created": r[5].isoformat(), "run_id": r[6], "new": new, "previous": previous,
-            "dispute": dispute_of.get(r[0]), "sources": [sources[i] for i in r[7] or [] if i in sources],
+            "dispute": triaged[r[0]][0], "state": triaged[r[0]][1],
+            "sources": [sources[i] for i in r[7] or [] if i in sources],
         })
     return out
 

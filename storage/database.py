@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from .migrations import migrate
+from .migrations import latest_version, migrate, schema_version
 
 DB_ENV = "NEWSMON_DB"
 DEFAULT_DB = "news.duckdb"
@@ -62,10 +62,16 @@ def write_connection(path: str | Path, lock_timeout: float | None = None) -> Ite
 
 @contextmanager
 def read_connection(path: str | Path, lock_timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for queries; the file must exist."""
+    """A read-only connection for queries; the file must exist. A file an older newsmon wrote is first
+    upgraded in place (a short write connection), so readers always see the current tables and views."""
     if not Path(path).exists():
         raise NoDatabase(f"no database at {path}: run 'newsmon backfill PATH --db {path}' first")
     con = open_connection(path, read_only=True, lock_timeout=lock_timeout)
+    if schema_version(con) < latest_version():
+        con.close()
+        with write_connection(path, lock_timeout):
+            pass
+        con = open_connection(path, read_only=True, lock_timeout=lock_timeout)
     try:
         yield con
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 from pathlib import Path
@@ -40,6 +41,12 @@ def migrate(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> list[
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
         applied.append(version)
     return applied
+
+
+@functools.cache
+def latest_version() -> int:
+    """The version the newest migration file brings a database to."""
+    return max(version for version, _, _ in migration_files())
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

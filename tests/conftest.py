@@ -57,3 +57,21 @@ def one_claim(text: str, lang: str, published=None):
     found = claims_in(text, lang, published)
     assert len(found) == 1, found
     return found[0]
+
+
+def query(db: str, sql: str, params=None) -> list:
+    """Rows of one query on a read-only connection to the database file `db`."""
+    from storage import read_connection
+
+    with read_connection(db) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1 (tests/receiver.py), closed after the test."""
+    from receiver import Receiver
+
+    r = Receiver()
+    yield r
+    r.close()

@@ -7,10 +7,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, query
 
 from flows.backfill import backfill
-from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 ARTICLES = FIXTURES / "claims"
@@ -24,11 +23,6 @@ DESIGNED = {
     ("a08", "a06", "high"): {"a06", "a08"},  # shells: 200,000 (Moscow) vs more than five million (Seoul)
     ("a10", "a09", "medium"): {"a09", "a10"},  # Kyiv lowers its own count of the killed: 1,200 -> 300
 }
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def alert_pairs(db):

@@ -5,17 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, seed_line
+from conftest import SAMPLES, query, seed_line
 
 from flows.backfill import backfill
-from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def test_seeds_twice_store_five_then_nothing(seeds, tmp_path):
@@ -65,9 +59,11 @@ def test_seed_furniture_never_reaches_the_database(seeds, tmp_path):
 def test_samples_store_languages_duplicates_and_skips(tmp_path):
     db = str(tmp_path / "samples.duckdb")
     summary = backfill([str(SAMPLES)], db=db)
-    assert summary.counts.stored == 6
+    assert summary.counts.stored == 8
     assert summary.counts.duplicates == 1  # the same wire story from two outlets
-    assert summary.languages == {"de": 4, "en": 3}
+    assert summary.languages == {"de": 5, "en": 4}
+    # Moscow's "höchstens 1.500" against Seoul's "at least 8,000" in Kursk: the demo shows a dispute
+    assert [a["key"] for a in summary.alerts] == ["north_korea/troops/kursk/total"]
     dup = query(db, "SELECT a.source, b.source, a.encoding FROM articles a JOIN articles b ON a.duplicate_of = b.id")
     assert len(dup) == 1 and "wire-" in dup[0][0] and "wire-" in dup[0][1]
     assert {dup[0][2], *[e for (e,) in query(db, "SELECT encoding FROM articles")]} >= {"cp1252", "utf-8"}

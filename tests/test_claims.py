@@ -83,10 +83,11 @@ def test_a_watchlist_adds_subjects_places_and_actors(tmp_path):
     assert concepts.is_part_of("minsk", "belarus_country")
 
 
-def stored(id, value, low, high, *, actor="ukraine", scope="russia", vague=False, rate="total", story=None, day=1, document=None):
+def stored(id, value, low, high, *, actor="ukraine", scope="russia", vague=False, rate="total", story=None, day=1, document=None,
+           outlet=None):
     return StoredClaim(
         id=id, article_id=id, story=story or str(id), document=document or str(id), subject="north_korea", measure="troops", scope=scope, rate=rate,
-        value=value, low=low, high=high, vague=vague, text=f"{value:g}", actor=actor, outlet=None,
+        value=value, low=low, high=high, vague=vague, text=f"{value:g}", actor=actor, outlet=outlet,
         claim_date=dt.date(2024, 11, day),
     )
 
@@ -123,6 +124,11 @@ def test_a_changed_number_in_one_text_is_a_revision_worth_an_alert():
     assert "Same article revised: 10000 → 12000" in version.explanation
     copy = compare_claims(stored(2, 12000, None, 12000, story="1"), stored(1, 10000, None, 10000), concepts)
     assert copy.same_text and "copy of the same story changed the figure: 10000 → 12000" in copy.explanation
+    assert "copy vs" not in copy.explanation and "an earlier copy" not in copy.explanation
+    assert copy.explanation.endswith("(article 2 vs article 1)")  # files that state no outlet and have no URL
+    named = compare_claims(stored(2, 12000, None, 12000, story="1", outlet="Harbor Post"),
+                           stored(1, 10000, None, 10000, outlet="rheinblatt.de"), concepts)
+    assert named.explanation.endswith("(Harbor Post vs rheinblatt.de)")
     assert judge_pairs([(stored(2, 12000, None, 12000, story="1"), stored(1, 10000, None, 10000))], concepts, {CONTRADICTION})
 
 

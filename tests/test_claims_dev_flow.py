@@ -62,19 +62,24 @@ def test_real_news_raise_few_alerts_and_updates_over_time_are_not_high(scored):
     # 269 when every pair was an alert; 57 with one dispute per key, which hid most documented
     # contradictions (3 of 17) behind a dispute that spanned years; one dispute per key and period, and
     # an alert for each article quoting two sources against each other: 96; each kind of figure (counts by
-    # name, earlier figures, parts, daily rates, a target's toll) compared only with its kind: 77
-    assert scored["alerts"] <= 80, scored
+    # name, earlier figures, parts, daily rates, a target's toll) compared only with its kind: 75
+    assert scored["alerts"] <= 77, scored
     assert scored["drift_high"] <= 2, scored
 
 
 def test_real_news_alerts_compare_like_with_like(scored):
     # the share of alerts whose two figures carry one labelled subject: 0.35 with one dispute per key and
-    # period, 0.55 with each kind of figure compared only with its kind
-    assert scored["like"] >= 0.5, scored
+    # period, 0.56 with each kind of figure compared only with its kind, 0.60 with a range valued at its lower end, 0.66 with more kinds told apart
+    assert scored["like"] >= 0.7, scored
 
 
 def test_real_news_find_documented_contradictions_and_spare_agreements(scored):
-    assert scored["contra"] >= 7 and scored["internal"] >= 8, scored
+    # a figure without a side takes the side its sentence or article was counting: in-article
+    # disagreements 8 -> 10, agreeing pairs raised 9 -> 6, documented contradictions 7 -> 5 (two pairs of
+    # pages whose figures now join a dispute inside its range)
+    # a figure whose sentence names no place takes the article's place for it: 6 -> 10 contradictions
+    assert scored["contra"] >= 10 and scored["internal"] >= 10, scored
     # 4 agreeing pairs share their two pages with a documented contradiction: any alert between those
     # pages raises both
+    # 2 of them share both pages with a documented contradiction found
     assert scored["agree"] <= 9, scored

@@ -100,7 +100,7 @@ def test_alerts_json_shape_and_since(tmp_path):
     assert "telemetry" not in out.stderr.lower()  # newsmon's Prefect defaults keep it offline and quiet
     alerts = json.loads(run("alerts", "--db", db, "--json").stdout)
     side = ["value", "low", "high", "text", "sentence", "source", "published", "article"]
-    assert [list(a) for a in alerts] == [["kind", "severity", "explanation", "key", "new", "previous", "dispute", "sources"]]
+    assert [list(a) for a in alerts] == [["id", "kind", "severity", "explanation", "key", "new", "previous", "dispute", "state", "sources"]]
     assert [s["article"][-7:] for s in alerts[0]["sources"]] == ["-de.txt", "-de.txt"] and alerts[0]["dispute"] == 1
     assert list(alerts[0]["new"]) == side and list(alerts[0]["previous"]) == side
     assert alerts[0]["new"]["article"].endswith("a03-bergpost-de.txt") and alerts[0]["previous"]["published"] == "2024-11-02"

@@ -12,28 +12,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from receiver import Receiver
+from conftest import FIXTURES, query
 
 from flows.backfill import backfill
 from flows.delivery import MAX_ATTEMPTS, SEND_THREADS, deliver_due
-from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
 ARTICLES = FIXTURES / "claims"
 NEWSMON = str(Path(sys.executable).parent / "newsmon")
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def one_alert_folder(tmp_path) -> Path:

@@ -243,7 +243,7 @@ def deploy_all(env) -> dict:
     deployed = deployment(env, "poll-feeds/poll-feeds")
     assert deployed and deployment(env, "backfill/backfill-folder"), prefect(env, "deployment", "ls")
     assert [s["schedule"]["cron"] for s in deployed["schedules"]] == ["*/15 * * * *"]
-    assert deployed["parameters"] == {"feeds_file": "feeds.toml", "db": "news.duckdb"}
+    assert deployed["parameters"] == {"feeds_file": "feeds.toml", "db": "news.duckdb", "digest": None}
     return deployed
 
 

@@ -4,21 +4,15 @@ and a server that misbehaves on demand."""
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, query
 from feedserver import FeedServer, atom, rss
 
 from extractors.urls import canonical_url
 from flows.feedlist import FeedsFileError, load_feeds
 from flows.feeds import poll_feeds
 from flows.http import FetchRefused, check_url
-from storage import read_connection
 
 WIRE = (FIXTURES / "claims" / "a01-nordkurier-de.txt").read_text("utf-8")
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def feeds_file(tmp_path, feeds: list[dict]) -> str:

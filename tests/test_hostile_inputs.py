@@ -8,20 +8,14 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
-from conftest import FIXTURES, SAMPLES
+from conftest import FIXTURES, SAMPLES, query
 from feedserver import FeedServer, rss
 
 from flows.backfill import backfill
 from flows.feeds import poll_feeds
 from flows.inputs import discover, source_name
-from storage import read_connection
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_server")]
-
-
-def query(db, sql, params=None):
-    with read_connection(db) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def good_files(folder: Path, count: int) -> None:
@@ -119,6 +113,59 @@ def test_a_dead_run_is_marked_crashed_by_the_next_run(tmp_path):
     assert begin_run(db, "next", "backfill", [], None) == ["dead"]
     rows = dict(query(db, "SELECT id, status FROM ingest_runs"))
     assert rows["dead"] == "crashed" and rows["elsewhere"] == "running" and rows["next"] == "running"
+
+
+def test_a_run_interrupted_midway_is_marked_failed_and_a_rerun_loses_nothing(tmp_path, shared):
+    """Ctrl-C (a real KeyboardInterrupt in the flow's thread) after the first batch was stored: the run
+    ends `failed` with the reason, and the next run stores the rest, each file once."""
+    import _thread
+    import subprocess
+    import sys
+    import textwrap
+    import threading
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for page in sorted((shared / "eval" / "html").glob("*.html")):
+        (folder / page.name).write_bytes(page.read_bytes())
+    db = str(tmp_path / "interrupted.duckdb")
+
+    # Watched from another process: a second connection of this one would clash with the flow's.
+    watch = textwrap.dedent(f"""
+        import time, duckdb
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with duckdb.connect({db!r}, read_only=True) as con:
+                    if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
+                        break
+            except duckdb.Error:  # no file yet, or the writer holds it for a moment
+                pass
+            time.sleep(0.01)
+    """)
+
+    def interrupt_after_the_first_batch():
+        subprocess.run([sys.executable, "-c", watch], check=True, timeout=150)
+        _thread.interrupt_main()
+
+    watcher = threading.Thread(target=interrupt_after_the_first_batch, daemon=True)
+    watcher.start()
+    # Python raises the interrupt as KeyboardInterrupt; inside a DuckDB query DuckDB turns it into its
+    # "Query interrupted"
+    with pytest.raises((KeyboardInterrupt, RuntimeError)):
+        backfill([str(folder)], db=db, batch_size=5)
+    watcher.join()
+    ((status, error),) = query(db, "SELECT status, error FROM ingest_runs")
+    assert status == "failed" and error.split(":")[0] in ("KeyboardInterrupt", "RuntimeError"), error
+    stored_before = query(db, "SELECT count(*) FROM articles")[0][0]
+    files = len(list(folder.iterdir()))
+    assert 0 < stored_before < files
+    again = backfill([str(folder)], db=db)
+    assert query(db, "SELECT status FROM ingest_runs ORDER BY started_at") == [("failed",), ("completed",)]
+    assert again.counts.unchanged == stored_before  # what the first run stored is not read again
+    total = query(db, "SELECT count(*), count(DISTINCT source) FROM articles")[0]
+    skipped = query(db, "SELECT count(DISTINCT source) FROM skipped_inputs")[0][0]
+    assert total[0] == total[1] and total[0] + skipped == files  # every file stored once, or recorded
 
 
 def test_feed_entries_without_a_fetchable_link_are_recorded(tmp_path, shared):
