@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= news.duckdb
 
-.PHONY: demo test install clean-demo bench-report docs-screenshot bench-figures bench-claims bench-claims-real bench-dedupe bench-clean bench-feeds bench bench-quick
+.PHONY: demo test install clean-demo bench-report docs-screenshot bench-figures bench-claims bench-claims-real bench-dedupe bench-clean bench-feeds bench bench-quick bench-dask
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ bench: $(STAMP)
 ## bench-quick: the same at 1,000 articles, without the 100k runs (~3 min)
 bench-quick: $(STAMP)
 	$(BIN)/python bench/pipeline.py --quick
+
+## bench-dask: 10,000 text files through the local pool, --executor dask and Prefect's DaskTaskRunner, side by side (~6 min)
+bench-dask: $(STAMP)
+	$(BIN)/python bench/dask_executor.py
 
 ## bench-report: build the report over 100,000 stored articles and their claims (synthetic, fixed seed): seconds and size
 bench-report: $(STAMP)

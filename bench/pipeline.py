@@ -112,12 +112,13 @@ def bare_text(files: list[Path]) -> float:
     return len(files) / (time.perf_counter() - started)
 
 
-def newsmon_backfill(folder: Path, db: Path) -> dict:
-    """`newsmon backfill` in a child process; articles/s from the flow's own time and the tree's peak RSS."""
+def newsmon_backfill(folder: Path, db: Path, options: tuple[str, ...] = (), command: list[str] | None = None) -> dict:
+    """`newsmon backfill` (or `command`, which prints the same closing lines) in a child process;
+    articles/s from the flow's own time and the tree's peak RSS."""
     db.unlink(missing_ok=True)
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
     started = time.perf_counter()
-    child = psutil.Popen([NEWSMON, "backfill", str(folder), "--db", str(db)], env=env,
+    child = psutil.Popen([*(command or [NEWSMON, "backfill"]), str(folder), "--db", str(db), *options], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
     samples: list[tuple[float, int]] = []

@@ -33,6 +33,7 @@ from storage import (
 from .alerts import alerts_artifact, announce_alerts, find_alerts
 from .channels import Routing, checked_digest, configured_channels
 from .delivery import Outbox
+from .executors import LOCAL, dask_reader, executor_from_env, parse_executor
 from .inputs import ReadBatch, discover, read_files, source_name, start_worker
 from .progress import progress_bar
 from .runs import begin_run, record_failure
@@ -81,16 +82,21 @@ def backfill(
     batch_size: int = DEFAULT_BATCH_SIZE,
     lock_timeout: float | None = None,
     digest: str | None = None,
+    executor: str | None = None,
 ) -> RunSummary:
     """Store every article file under `paths`; files already stored are left alone. The alerts raised go
     to the configured channels, one message each or (`digest` 'hourly' | 'daily') one per period.
 
     Batches are read in worker processes (one per core, `NEWSMON_WORKERS`), a few at a time so memory
-    stays flat, and stored in order by this process, the only writer."""
+    stays flat, and stored in order by this process, the only writer. `executor` (default
+    `NEWSMON_EXECUTOR`, else local) says where they are read: `local`, `dask` or `dask:ADDRESS`
+    (flows/executors.py)."""
     logger = get_run_logger()
     started = time.monotonic()
     db = db or default_db_path()
     routing = Routing(configured_channels(), checked_digest(digest))
+    run_on = parse_executor(executor) if executor is not None else executor_from_env()
+    read_ahead = _read_ahead if run_on.kind == LOCAL else dask_reader(run_on, default_workers())
     run_id = flow_run.get_id() or str(uuid.uuid4())
     begin_run(db, run_id, "backfill", [source_name(str(p)) for p in paths], lock_timeout)
     totals, files = BatchCounts(), []
@@ -106,7 +112,7 @@ def backfill(
         logger.info("%d files to read, %d skipped, into %s", len(files), len(found.skipped), db)
         batches = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
         with progress_bar(len(found.files), "backfill") as advance:
-            for _, batch in _read_ahead(batches, stored_hashes, advance):
+            for _, batch in read_ahead(batches, stored_hashes, advance):
                 # quote(): Prefect would otherwise walk every row, figure and claim of the batch looking
                 # for futures, which cost more than storing the batch
                 counts, raised = store_batch(quote(batch), db, run_id, lock_timeout, routing)

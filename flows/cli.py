@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("--db", help=db_help)
     backfill.add_argument("--batch-size", type=_positive_int, default=100, help="files per Prefect task (default 100)")
     backfill.add_argument("--lock-timeout", type=float, help="seconds to wait for a locked database (default 60)")
+    backfill.add_argument(
+        "--executor", type=_executor_arg, metavar="local|dask[:ADDRESS]",
+        help="where batches are read: local processes (default: $NEWSMON_EXECUTOR or local), a Dask cluster "
+        "started for the run (dask), or the Dask scheduler at ADDRESS (dask:tcp://HOST:8786)",
+    )
     backfill.set_defaults(run=_backfill)
 
     poll = commands.add_parser("poll", parents=[logs, digest], help="poll RSS/Atom feeds once now and store what is new")
@@ -198,8 +203,11 @@ def _backfill(args: argparse.Namespace) -> int:
 
     # the missing paths go along too: the run records them in skipped_inputs. A name that is not UTF-8
     # goes as its file: URI (Prefect's parameters are JSON, which cannot carry it)
-    summary = backfill(paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout,
-                       digest=args.digest)
+    executor = args.executor or args.settings.executor
+    summary = backfill(
+        paths=[source_name(p) for p in args.paths], db=db, batch_size=args.batch_size, lock_timeout=lock_timeout,
+        digest=args.digest, executor=str(executor) if executor else None,
+    )
     print(_summary_text(summary, time.monotonic() - started))
     return PARTLY if missing else OK
 
@@ -320,6 +328,15 @@ def _serve(args: argparse.Namespace) -> int:
             raise UserError(f"--report {args.report}: {exc}") from exc
     serve_deployments(db=db, feeds_file=feeds_file, cron=args.cron, digest=args.digest, report=args.report)
     return OK
+
+
+def _executor_arg(text: str):
+    from .executors import parse_executor
+
+    try:
+        return parse_executor(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _channels(feeds_file: str | None) -> tuple[str, ...]:

@@ -12,9 +12,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .errors import UserError
+
+if TYPE_CHECKING:
+    from .executors import Executor
 
 DB = "NEWSMON_DB"
 LOCK_TIMEOUT = "NEWSMON_LOCK_TIMEOUT"
@@ -32,8 +36,10 @@ DELIVERY_BACKOFF = "NEWSMON_DELIVERY_BACKOFF"
 DELIVERY_WAIT = "NEWSMON_DELIVERY_WAIT"
 NOTIFY = "NEWSMON_NOTIFY"
 WEBHOOK_SECRET = "NEWSMON_WEBHOOK_SECRET"
+EXECUTOR = "NEWSMON_EXECUTOR"
 VARIABLES = (DB, LOCK_TIMEOUT, WORKERS, HTTP_TIMEOUT, STORY_THRESHOLD, ALERT_REVISIONS, WEBHOOKS, FEEDS,
-             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT, NOTIFY, WEBHOOK_SECRET)
+             BOILERPLATE, FIGURES, WATCHLIST, CLAIM_WINDOW, DELIVERY_BACKOFF, DELIVERY_WAIT, NOTIFY, WEBHOOK_SECRET,
+             EXECUTOR)
 
 # The spellings flows/alerts.py reads as on; anything else but these and the off ones is a mistake.
 _ON = ("1", "true", "yes")
@@ -63,6 +69,7 @@ class Settings:
     delivery_backoff: float | None = None
     delivery_wait: float | None = None
     notify: tuple[str, ...] = ()  # Apprise URLs (flows/channels.py)
+    executor: Executor | None = None  # None: local
 
 
 def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -88,7 +95,19 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         delivery_backoff=_number(DELIVERY_BACKOFF, value(DELIVERY_BACKOFF), float, "seconds", low=0, example="60"),
         delivery_wait=_number(DELIVERY_WAIT, value(DELIVERY_WAIT), float, "seconds", low=0, example="30"),
         notify=_apprise_urls(value(NOTIFY)),
+        executor=_executor(value(EXECUTOR)),
     )
+
+
+def _executor(text: str | None):
+    if text is None:
+        return None
+    from .executors import parse_executor
+
+    try:
+        return parse_executor(text)
+    except UserError as exc:
+        raise SettingsError(f"{EXECUTOR}: {exc}") from None
 
 
 def _number(name: str, text: str | None, kind: type, unit: str, low: float, example: str, low_open: bool = False):
