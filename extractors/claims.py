@@ -124,6 +124,9 @@ def _wording() -> _Wording:
     def union(patterns: list[str]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.I)
 
+    def word_starts(words: list[str]) -> re.Pattern[str]:  # any of the words, at a word start
+        return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})", re.I)
+
     institutions = "|".join(re.escape(w) for w in sorted(data["institutions"], key=len, reverse=True))
     return _Wording(
         institutions=re.compile(rf"(?:{institutions})", re.I),
@@ -142,8 +145,8 @@ def _wording() -> _Wording:
         region=union(modality["region"]),
         target=union(modality["target"]),
         combined=union(modality["combined"]),
-        causes={cause: re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})", re.I) for cause, words in data["causes"].items()},
-        internal=re.compile(rf"\b(?:{'|'.join(map(re.escape, data['internal']['words']))})", re.I),
+        causes={cause: word_starts(words) for cause, words in data["causes"].items()},
+        internal=word_starts(data["internal"]["words"]),
         internal_measures=frozenset(data["internal"]["measures"]),
         attack=re.compile(rf"[\w’'-]*\s+(?:[^\W\d_][\w’'-]*\s+)?[^\W\d_]*?(?:{'|'.join(map(re.escape, data['attacks']['stems']))})", re.I),
         period_start=union(modality["period_start"]),
@@ -173,10 +176,11 @@ def claims_from_figures(
         sentence_start = text.rfind(figure.sentence, 0, figure.start + len(figure.sentence))
         sentence_start = max(sentence_start, 0)
         offset = figure.start - sentence_start  # where the figure stands in its sentence
+        place = _place(figure.sentence, offset, len(figure.text), concepts)
         subject, scope = _subject_and_scope(
-            text, sentences, sentence_start, figure, offset, concepts, wording, claims, _fighters(figure, language)
+            text, sentences, sentence_start, figure, offset, place, concepts, wording, claims, _fighters(figure, language)
         )
-        if scope is None and _place(figure.sentence, offset, len(figure.text), concepts) is None:
+        if place is None and scope is None:
             scope = _article_place(claims, subject, figure.measure)
         as_of, period_start = _as_of(figure, offset, published, language, wording)
         claims.append(
@@ -196,7 +200,7 @@ def claims_from_figures(
                 actor=_actor(text, sentences, figure, offset, concepts, wording),
                 attribution=figure.attribution,
                 claim_date=as_of,
-                modality=_coordinated(_modality(figure, offset, wording, concepts, subject, scope), figure, subject, scope, claims),
+                modality=_modality(figure, offset, wording, concepts, subject, scope, claims),
                 period_start=period_start,
             )
         )
@@ -209,12 +213,13 @@ def _subject_and_scope(
     sentence_start: int,
     figure: Figure,
     offset: int,
+    place: str | None,
     concepts: Concepts,
     wording: _Wording,
     earlier: list[Claim],
     fighters: bool,
 ) -> tuple[str | None, str | None]:
-    """Who the figure is about and where.
+    """Who the figure is about and where (`place`: the place its sentence puts it in, `_place`).
 
     In the figure's own words first ("nordkoreanische Soldaten"); for figures counted where something
     happened to people (`located` measures, unless the people are soldiers, who belong to their side) the
@@ -225,7 +230,6 @@ def _subject_and_scope(
     Names inside the attribution ("Kyiv says") are the source, not the subject. A place makes the
     subject the country it lies in and stays the scope: "in Hatay" -> turkey/hatay. docs/claims.md
     has the same list with examples."""
-    place = _place(figure.sentence, offset, len(figure.text), concepts)
     own = matches(concepts.subjects, figure.text)
     if own:
         return own[0][0], place
@@ -434,7 +438,8 @@ def _attribution_span(sentence: str, attribution: str | None) -> tuple[int, int]
 
 
 def _modality(
-    figure: Figure, offset: int, wording: _Wording, concepts: Concepts, subject: str | None, scope: str | None
+    figure: Figure, offset: int, wording: _Wording, concepts: Concepts, subject: str | None, scope: str | None,
+    earlier: list[Claim],
 ) -> str:
     """What kind of figure it is, from the wording around it: a group's or a cause's part of a toll
     ("14,500 children", "60 dengue deaths"), a part ("darunter", "in Hatay alone", "includes"), the whole a
@@ -469,7 +474,9 @@ def _modality(
     if wording.increment_before.search(before) or wording.increment_after.match(sentence, end) or re.search(
         r"\b(?:weitere[nrs]?|zusätzliche[nrs]?|additional|more(?!\s+than))\b", figure.text, re.I
     ):
-        return INCREMENT
+        # "another 5,914 in Syria" after "44,218 in Turkey" is the next place's count, not an increment
+        previous = earlier[-1] if earlier and earlier[-1].sentence == sentence else None
+        return COUNT if previous and (previous.subject, previous.scope) != (subject, scope) else INCREMENT
     if wording.verified.search(sentence, max(0, offset - 60), clause_stop):
         return VERIFIED
     if (cue := _last(wording.earlier, sentence, offset)) is not None and not wording.current.search(sentence, cue, offset):
@@ -487,13 +494,6 @@ def _attack_on_target(sentence: str, offset: int, wording: _Wording, concepts: C
         if not any(s == m.end() for _c, s, _e in named):
             return True
     return False
-
-
-def _coordinated(modality: str, figure: Figure, subject: str | None, scope: str | None, earlier: list[Claim]) -> str:
-    """"Another 5,914 in Syria" after "44,218 in Turkey" is the next place's count, not an increment."""
-    if modality != INCREMENT or not earlier or earlier[-1].sentence != figure.sentence:
-        return modality
-    return COUNT if (earlier[-1].subject, earlier[-1].scope) != (subject, scope) else modality
 
 
 def _singled_out(clause: str, subject: str | None, wording: _Wording, concepts: Concepts) -> bool:

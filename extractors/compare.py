@@ -98,7 +98,7 @@ def compare_claims(
         return Verdict(NOT_COMPARABLE, None, f"different places: {new.scope} and {previous.scope}")
     if relation in ("new_is_part", "previous_is_part"):
         part, whole = (new, previous) if relation == "new_is_part" else (previous, new)
-        if not (part.vague or whole.vague) and whole.high is not None and part.low is not None and part.low > whole.high:
+        if _exceeds(part, whole):
             severity = _timing(new, previous, window_days)
             if severity:
                 return Verdict(CONTRADICTION, severity, f"contradiction: {key} — part ({part.scope}) exceeds the whole: {versus}")
@@ -198,13 +198,18 @@ def _named_versus_count(new: StoredClaim, previous: StoredClaim, window_days: in
     """The victims a source counted by name are at least that many: more of them than another source's
     total contradicts it; fewer says nothing (the list is still growing)."""
     named, count = (new, previous) if new.modality == VERIFIED else (previous, new)
-    if not (named.vague or count.vague) and count.high is not None and named.low is not None and named.low > count.high:
+    if _exceeds(named, count):
         # The list grows: only a total of the same time can be exceeded (one article's, or dated close).
         severity = "high" if new.article_id == previous.article_id else _timing(new, previous, window_days)
         if severity == "high":
             return Verdict(CONTRADICTION, severity, f"contradiction: {new.key} — more named victims than the total: "
                                                 f"{named.describe()} vs {count.describe()}")
     return Verdict(NOT_COMPARABLE, None, "a count by name is a lower bound of a total of its time")
+
+
+def _exceeds(part: StoredClaim, whole: StoredClaim) -> bool:
+    """True when a part (or a lower bound) lies wholly above what the whole can hold; vague figures never do."""
+    return not (part.vague or whole.vague) and whole.high is not None and part.low is not None and part.low > whole.high
 
 
 def _scope_relation(new: str | None, previous: str | None, concepts: Concepts) -> str:

@@ -15,6 +15,7 @@ from extractors.compare import (
     StoredClaim,
     judge_pairs,
 )
+from extractors.claims import COUNT, VERIFIED
 from extractors.concepts import Concepts
 from extractors.disputes import Dispute, dispute_key, group_into_disputes
 
@@ -94,7 +95,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
         candidates AS (
             SELECT h.claim_id AS id FROM claim_heads h
             SEMI JOIN fresh f ON f.measure = h.measure AND f.subject = h.subject AND f.rate = h.rate
-                             AND (f.modality = h.modality OR (f.modality IN ('count', 'verified') AND h.modality IN ('count', 'verified')))
+                             AND {_comparable_modalities("f", "h")}
             UNION
             SELECT c.id FROM claims c
             WHERE c.article_id IN (SELECT article_id FROM stories WHERE story_id IN (SELECT story FROM fresh)
@@ -109,7 +110,7 @@ def pending_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[StoredClaim, Sto
                    CASE WHEN (n.claim_date, n.id) > (o.claim_date, o.id) THEN o.id ELSE n.id END AS older
             FROM fresh n
             JOIN stored o ON o.measure = n.measure AND o.subject = n.subject AND o.rate = n.rate
-                          AND (o.modality = n.modality OR (o.modality IN ('count', 'verified') AND n.modality IN ('count', 'verified')))
+                          AND {_comparable_modalities("o", "n")}
                           AND n.modality <> 'increment'
             WHERE o.id <> n.id
               AND (o.compared OR o.id < n.id)  -- two new claims meet once
@@ -340,3 +341,10 @@ def claim_sources(con: duckdb.DuckDBPyConnection, claim_ids: list[int]) -> dict[
 def _sides(alias: str) -> str:
     """The StoredClaim columns of one side of a pair; story and document are compared as text."""
     return ", ".join(f"{alias}.{c}::VARCHAR" if c in ("story", "document") else f"{alias}.{c}" for c in _STORED)
+
+
+def _comparable_modalities(a: str, b: str) -> str:
+    """SQL: the claims `a` and `b` may be compared by modality: the same one, or a count by name and a
+    count (the named victims can exceed a total: extractors/compare.py)."""
+    pair = f"'{COUNT}', '{VERIFIED}'"
+    return f"({a}.modality = {b}.modality OR ({a}.modality IN ({pair}) AND {b}.modality IN ({pair})))"
