@@ -100,6 +100,7 @@ class _Wording:
     whole: re.Pattern[str]
     one_day: re.Pattern[str]
     region: re.Pattern[str]
+    region_names: dict[str, str]  # a word stem -> the region it names ("nord" -> "north")
     target: re.Pattern[str]
     combined: re.Pattern[str]
     causes: dict[str, re.Pattern[str]]  # cause -> its words
@@ -143,6 +144,7 @@ def _wording() -> _Wording:
         whole=union(modality["whole"]),
         one_day=union(modality["one_day"]),
         region=union(modality["region"]),
+        region_names=data["region_names"],
         target=union(modality["target"]),
         combined=union(modality["combined"]),
         causes={cause: word_starts(words) for cause, words in data["causes"].items()},
@@ -276,7 +278,7 @@ def _subject_and_scope(
         return same.subject, place
     if place:
         return _from_place(place, concepts)
-    return _from_context(text, sentences, sentence_start, concepts), None
+    return _from_context(text, sentences, sentence_start, concepts, wording), None
 
 
 def _is_source(sentence: str, end: int, wording: _Wording) -> bool:
@@ -314,12 +316,15 @@ def _from_place(place: str, concepts: Concepts) -> tuple[str, str | None]:
     return country, (place if place != country else None)
 
 
-def _from_context(text: str, sentences: list[tuple[int, int]], sentence_start: int, concepts: Concepts) -> str | None:
+def _from_context(text: str, sentences: list[tuple[int, int]], sentence_start: int, concepts: Concepts,
+                  wording: _Wording) -> str | None:
     """The subject or place named last in the few sentences before (a lead sets the scene once:
-    "Ein Erdbeben hat die Türkei erschüttert. Mehr als 1.000 Menschen starben.")."""
+    "Ein Erdbeben hat die Türkei erschüttert. Mehr als 1.000 Menschen starben."), but not the side that
+    attacks ("Israeli strikes overnight killed ... The death toll has climbed to 60,034")."""
     index = next((i for i, (s, _e) in enumerate(sentences) if s >= sentence_start), len(sentences))
     for s, e in reversed(sentences[max(0, index - CONTEXT_SENTENCES) : index]):
         found = sorted(matches(concepts.subjects, text, s, e) + matches(concepts.places, text, s, e), key=lambda m: m[1])
+        found = [m for m in found if not wording.attack.match(text, m[2])]
         if found:
             return concepts.country_of(found[-1][0])
     return None
@@ -452,7 +457,8 @@ def _modality(
     start = clause_start(sentence, 0, offset)
     clause_stop = clause_end(sentence, end, len(sentence))
     # the figure's clause and the one before it, which often sets the scene: "In northern Mozambique, 300 ..."
-    scene = sentence[clause_start(sentence, 0, max(0, start - 2)) : clause_stop]
+    scene_start = clause_start(sentence, 0, max(0, start - 2))
+    scene = sentence[scene_start:clause_stop]
     before = sentence[max(0, offset - 40) : offset]
     if figure.measure in wording.located:
         group = _group(figure, wording) if figure.measure in wording.group_measures else None
@@ -474,17 +480,36 @@ def _modality(
     if wording.increment_before.search(before) or wording.increment_after.match(sentence, end) or re.search(
         r"\b(?:weitere[nrs]?|zusätzliche[nrs]?|additional|more(?!\s+than))\b", figure.text, re.I
     ):
-        # "another 5,914 in Syria" after "44,218 in Turkey" is the next place's count, not an increment
+        # "another 5,914 in Syria" after "44,218 in Turkey" is the next place's count, not an increment, and
+        # "weitere 1.408 in den von der Regierung kontrollierten Gebieten" the next region's
+        if region := _region(sentence, start, clause_stop, offset, wording):
+            return f"{SUBSET}:{region}"
         previous = earlier[-1] if earlier and earlier[-1].sentence == sentence else None
         return COUNT if previous and (previous.subject, previous.scope) != (subject, scope) else INCREMENT
     if wording.verified.search(sentence, max(0, offset - 60), clause_stop):
         return VERIFIED
     if (cue := _last(wording.earlier, sentence, offset)) is not None and not wording.current.search(sentence, cue, offset):
         return EARLIER
-    if (scope is None or concepts.country_of(scope) == scope) and wording.region.search(scene):
-        return f"{SUBSET}:region"
+    if (scope is None or concepts.country_of(scope) == scope) and (region := _region(sentence, scene_start, clause_stop, offset, wording)):
+        return f"{SUBSET}:{region}"
     # the clause, and the words just before it: "plant, 6.000 Soldaten zu schicken"
     return PLAN if wording.plan.search(sentence[max(0, start - 25) : clause_stop]) else COUNT
+
+
+def _region(sentence: str, start: int, stop: int, offset: int, wording: _Wording) -> str | None:
+    """The region of the country the figure's scene counts in, named by its words ("im Nordwesten" ->
+    "region:northwest", "unter Regierungskontrolle" -> "region:government"), the nearest one to the figure
+    when the scene names two; "region" alone when its words name no direction or side."""
+    found = list(wording.region.finditer(sentence, start, stop))
+    if not found:
+        return None
+    nearest = min(found, key=lambda m: min(abs(m.start() - offset), abs(m.end() - offset)))
+    # the side may stand before or after: "von der Regierung kontrollierten", "controlled by the government"
+    words = sentence[max(start, nearest.start() - 25) : min(stop, nearest.end() + 25)].casefold()
+    named = {name for stem, name in wording.region_names.items() if stem in words}
+    compass = "".join(d for d in ("north", "south", "east", "west") if d in named)
+    side = next((n for n in sorted(named) if n not in ("north", "south", "east", "west")), None)
+    return f"region:{compass or side}" if compass or side else "region"
 
 
 def _attack_on_target(sentence: str, offset: int, wording: _Wording, concepts: Concepts) -> bool:

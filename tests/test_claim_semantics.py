@@ -105,14 +105,35 @@ def test_the_lead_names_the_place_for_the_figures_after_it():
         ("At that time, Bolivian officials said 35 people had died.", "en", EARLIER),
         ("Previously put at 35, the toll in Bolivia has now risen to 61 dead.", "en", COUNT),
         # a part of a country: a compass region or an area one side holds
-        ("In northern Mozambique, 300 people were killed this year.", "en", "subset:region"),
-        ("In den von Rebellen kontrollierten Gebieten Syriens starben 900 Menschen.", "de", "subset:region"),
+        ("In northern Mozambique, 300 people were killed this year.", "en", "subset:region:north"),
+        ("In den von Rebellen kontrollierten Gebieten Syriens starben 900 Menschen.", "de", "subset:region:rebel"),
+        ("The death toll in north-eastern #Nigeria has risen to 310.", "en", "subset:region:northeast"),
         # displacement inside the country is a part of everyone displaced
         ("In Myanmar, 2.6 million people are internally displaced.", "en", "subset:internal"),
     ],
 )
 def test_modality(text, lang, modality):
     assert claims(text, lang)[-1].modality == modality
+
+
+def test_two_regions_of_one_country_are_told_apart_and_compared_only_with_their_own():
+    north, held = claims("Laut UN sind in Jemen im Norden mindestens 900 Menschen ums Leben gekommen, in Gebieten "
+                         "unter Regierungskontrolle etwa 300.", "de")
+    assert (north.modality, held.modality) == ("subset:region:north", "subset:region:government")
+    again = one("In northern Yemen, the death toll has risen to 2,400, aid groups said.", "en")
+    assert again.modality == north.modality
+    # "weitere 400" in another region is that region's count, not an increment of the first
+    first, more = claims("Im Osten Perus starben 200 Menschen. Weitere 400 Tote wurden in den von der Regierung "
+                         "kontrollierten Gebieten gezählt.", "de")
+    assert (first.modality, more.modality) == ("subset:region:east", "subset:region:government")
+
+
+def test_the_side_attacking_in_an_earlier_sentence_is_not_the_subject_of_a_later_toll():
+    claim = claims("Ugandan strikes overnight killed more than 20 people. The death toll has climbed to 6,034, "
+                   "with 14,870 others wounded since the war started.", "en")[1]
+    assert claim.subject != "uganda"
+    assert one("Die Angaben bezifferten die Opfer „infolge der ugandischen Aggression“ auf 1.599 Märtyrer.",
+               "de").measure == "killed"
 
 
 def test_a_country_named_with_an_attack_is_the_attacker_not_the_one_counted():
