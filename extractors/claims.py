@@ -36,6 +36,10 @@ TARGET_BEFORE_CHARS = 60
 _PLACE_CONTEXT = re.compile(
     r"(?:\b(?:in|im|ins|nach|bei|aus|an|into|to|near|inside|within|at|across|of|von|für|for)\s+(?:\S+\s+){0,2}?)$", re.I
 )
+# The seat of an institution just named: "des Verteidigungsministeriums in Moskau", "the ministry in Kyiv".
+_SEAT = re.compile(r"\s+(?:in|aus|from)\s+[^\W\d_][\w-]*", re.I)
+# A place right after the figure's noun that says where its people come from, not where they are.
+_ORIGIN = re.compile(r"\s*(?:[^\W\d]+\s+)?(?:aus|from)\s+(?:der\s+|dem\s+|the\s+)?", re.I)
 # What may stand between a figure and a name after it that still belongs to its noun phrase.
 _ATTACHED = re.compile(r"[\s«»\"„“”']*(?:(?:[^\W\d]+\s+)?(?:von|aus|of|from)\s+(?:the\s+|der\s+|dem\s+)?)?", re.I)
 # A wire dateline before the first sentence: "Moskau/Kiew (dpa) – ", "GENEVA (Reuters) - ".
@@ -43,6 +47,15 @@ _DATELINE = re.compile(r"^[^\W\d][^()]{0,40}\((?:dpa|afp|ap|reuters|kna|epd|apa|
 # A named institution without a country: "das Gesundheitsministerium", "the health ministry".
 _NAMED_INSTITUTION = re.compile(r"\b(?:(?:der|die|das|des|dem|the)\s+)(?:[^\W\d]+\s+)?[^\W\d]+", re.I)
 _OWN_SIDE = re.compile(r"\b(?:its|their|seine[nrs]?|ihre[nrs]?)\b", re.I)
+# Words that join two figures of one group: "… killed and another 3,825 wounded", "…, 120 wurden verletzt".
+_JOINED = re.compile(r"\b(?:and|und|sowie|while|whereas|während)\b|,", re.I)
+ELIDED_GAP_CHARS = 60
+# A side named as the one counted: "aufseiten Moskaus", "on the side of Kyiv"; "auf israelischer Seite",
+# "on the Russian side".
+_SIDE_OF = re.compile(r"\b(?:auf\s*seiten|auf\s+(?:der\s+)?seite|on\s+the\s+side\s+of)\s+(?:der\s+|des\s+|von\s+|the\s+)?", re.I)
+_SIDE_WORD = re.compile(r"\b(?:auf|on)\s+(?:der\s+|the\s+)?([^\W\d_][\w-]*)\s+(?:seite|side)\b", re.I)
+_OWN_TOLL = re.compile(r"\b(?:its|their|seine[nrms]?|ihre[nrms]?)\s+(?:own\s+|eigenen?\s+)?(?:death\s+toll|toll|losses|casualties|"
+                       r"verluste|toten|gefallenen|opferzahl|totenzahl)\b", re.I)
 _OWN_SUBSET = re.compile(r"\b(?:von ihnen|of them|of whom|davon)\b", re.I)
 
 COUNT, PLAN, INCREMENT, SUBSET = "count", "plan", "increment", "subset"
@@ -180,7 +193,8 @@ def claims_from_figures(
         offset = figure.start - sentence_start  # where the figure stands in its sentence
         place = _place(figure.sentence, offset, len(figure.text), concepts)
         subject, scope = _subject_and_scope(
-            text, sentences, sentence_start, figure, offset, place, concepts, wording, claims, _fighters(figure, language)
+            text, sentences, sentence_start, figure, offset, place, concepts, wording, claims, _fighters(figure, language),
+            language,
         )
         if place is None and scope is None:
             scope = _article_place(claims, subject, figure.measure)
@@ -220,6 +234,7 @@ def _subject_and_scope(
     wording: _Wording,
     earlier: list[Claim],
     fighters: bool,
+    language: str | None,
 ) -> tuple[str | None, str | None]:
     """Who the figure is about and where (`place`: the place its sentence puts it in, `_place`).
 
@@ -235,6 +250,10 @@ def _subject_and_scope(
     own = matches(concepts.subjects, figure.text)
     if own:
         return own[0][0], place
+    if shared := _elided_people(figure, offset, earlier, concepts, language):
+        return shared.subject, shared.scope
+    if side := _side_named(figure.sentence, offset, len(figure.text), concepts):
+        return side, place
     if _OWN_SUBSET.search(figure.text) and earlier:
         return earlier[-1].subject, earlier[-1].scope  # "2.600 von ihnen": the subject of the whole
     if place and figure.measure in wording.located and not fighters:
@@ -256,6 +275,10 @@ def _subject_and_scope(
         placed = [m for m in found if end <= m[1] < stop and _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
         if placed:
             return placed[0][0], place
+    # "The Russian military updated its death toll ... fewer than 6,000 soldiers had died": its own dead
+    toll = _OWN_TOLL.search(sentence, 0, offset) if fighters else None
+    if toll and (owner := [m for m in found if m[2] <= toll.start()]):
+        return owner[-1][0], place
     own_side = fighters and _OWN_SIDE.search(sentence[max(0, offset - 12) : offset + len(figure.text)])
     if own_side and (speaker := matches(concepts.subjects, sentence, *quoted)):
         return speaker[0][0], place  # "Russia said 63 of its troops were killed": the speaker's side
@@ -279,6 +302,45 @@ def _subject_and_scope(
     if place:
         return _from_place(place, concepts)
     return _from_context(text, sentences, sentence_start, concepts, wording), None
+
+
+def _elided_people(figure: Figure, offset: int, earlier: list[Claim], concepts: Concepts,
+                   language: str | None) -> Claim | None:
+    """The claim whose people a figure without people of its own counts too, when the two are joined in one
+    sentence ("1,351 Russian servicemen had been killed and another 3,825 wounded", "40 peruanische Soldaten
+    starben, 120 wurden verletzt"): the earlier figure names its side in its own words, and nothing between
+    the two names another."""
+    previous = earlier[-1] if earlier and earlier[-1].sentence == figure.sentence else None
+    if previous is None or not previous.subject or not matches(concepts.subjects, previous.text):
+        return None
+    if figure.noun and load_vocabulary(language).measure_of(figure.noun.split()[-1]) != figure.measure:
+        return None  # the figure names people of its own: "and 300 civilians"
+    sentence = figure.sentence
+    gap_start = sentence.find(previous.text) + len(previous.text)
+    gap = sentence[gap_start:offset]
+    if not 0 < len(gap) <= ELIDED_GAP_CHARS or not _JOINED.search(gap):
+        return None
+    if matches(concepts.subjects, gap) or matches(concepts.places, gap):
+        return None
+    return previous
+
+
+def _side_named(sentence: str, offset: int, length: int, concepts: Concepts) -> str | None:
+    """The side a figure's clause counts on ("13.500 Tote aufseiten Moskaus", "auf israelischer Seite 1.200
+    Tote", "losses on the Russian side"), by a country's name or adjective, or a capital or leader that
+    stands for it (an actor's alias: "Moskau", "Kyiv")."""
+    start, stop = _clause(sentence, clause_start(sentence, 0, offset), offset + length)
+    for m in _SIDE_OF.finditer(sentence, start, stop):
+        at = m.end()
+        named = [n for n in matches(concepts.subjects, sentence, at, at + 40) + matches(concepts.actor_aliases, sentence, at, at + 40)
+                 if n[1] == at]
+        if named:
+            return concepts.country_of(named[0][0])
+    for m in _SIDE_WORD.finditer(sentence, start, stop):
+        named = [n for n in matches(concepts.subjects, sentence, m.start(1), m.end(1)) if n[1] == m.start(1)]
+        if named:
+            return named[0][0]
+    return None
 
 
 def _is_source(sentence: str, end: int, wording: _Wording) -> bool:
@@ -333,7 +395,8 @@ def _from_context(text: str, sentences: list[tuple[int, int]], sentence_start: i
 def _place(sentence: str, offset: int, length: int, concepts: Concepts) -> str | None:
     """The place the sentence puts the figure in: the nearest place after a preposition of place,
     the more specific one when two stand together ("in Russia's Kursk region")."""
-    places = [m for m in matches(concepts.places, sentence) if _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])]
+    places = [m for m in matches(concepts.places, sentence) if _PLACE_CONTEXT.search(sentence[max(0, m[1] - 40) : m[1]])
+              and not _ORIGIN.fullmatch(sentence[offset + length : m[1]])]  # "7.000 Soldaten aus Russland": their origin
     if not places:
         return None
     start, end = _clause(sentence, clause_start(sentence, 0, offset), offset + length)
@@ -361,7 +424,11 @@ def _actor(text: str, sentences: list[tuple[int, int]], figure: Figure, offset: 
     phrase = figure.attribution.rsplit(",", 1)[-1].strip() if figure.attribution else None
     attribution = phrase if _attribution_applies(sentence, phrase, offset, end) else None
     if attribution:
-        found = matches(concepts.actor_aliases, attribution) or matches(concepts.subjects, attribution)
+        # an institution's seat right after the phrase names it: "nach Angaben des Ministeriums in Moskau"
+        at = sentence.find(attribution) + len(attribution)
+        seat = _SEAT.match(sentence, at) if at >= len(attribution) else None
+        named = attribution + (seat.group(0) if seat else "")
+        found = matches(concepts.actor_aliases, named) or matches(concepts.subjects, named)
         if found:
             return found[0][0]
     clause = _clause(sentence, max(floor, clause_start(sentence, floor, offset)), end)
@@ -485,7 +552,11 @@ def _modality(
         if region := _region(sentence, start, clause_stop, offset, wording):
             return f"{SUBSET}:{region}"
         previous = earlier[-1] if earlier and earlier[-1].sentence == sentence else None
-        return COUNT if previous and (previous.subject, previous.scope) != (subject, scope) else INCREMENT
+        if previous and (previous.subject, previous.scope) != (subject, scope):
+            return COUNT
+        # "1,351 killed and another 3,825 wounded" counts other harm, not more of the same
+        if not (previous and previous.measure != figure.measure):
+            return INCREMENT
     if wording.verified.search(sentence, max(0, offset - 60), clause_stop):
         return VERIFIED
     if (cue := _last(wording.earlier, sentence, offset)) is not None and not wording.current.search(sentence, cue, offset):

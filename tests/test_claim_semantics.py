@@ -136,6 +136,45 @@ def test_the_side_attacking_in_an_earlier_sentence_is_not_the_subject_of_a_later
                "de").measure == "killed"
 
 
+def test_a_figure_without_people_of_its_own_counts_the_people_of_the_figure_it_is_joined_to():
+    killed, wounded = claims("At that time, officials said 340 Peruvian soldiers had been killed and another 1,200 "
+                             "wounded during the fighting in Bolivia.", "en")
+    assert (wounded.subject, wounded.scope) == (killed.subject, killed.scope) == ("peru", "bolivia")
+    assert wounded.modality == killed.modality == EARLIER  # other harm of the same people, not an increment
+    # a figure that names people of its own is not joined: "and 300 Bolivian civilians"
+    soldiers, civilians = claims("Officials said 340 Peruvian soldiers were killed and 300 Bolivian civilians were "
+                                 "wounded.", "en")
+    assert civilians.subject == "bolivia"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Nach Angaben aus Lima gibt es bisher etwa 3.500 Tote aufseiten Boliviens.", "de"),
+        ("Auf bolivianischer Seite sind seither mehr als 1200 Menschen getötet worden, hieß es in Lima.", "de"),
+        ("Officials in Lima said losses on the Bolivian side had reached 4,500 dead.", "en"),
+    ],
+)
+def test_the_side_a_figure_is_counted_on_is_its_subject(text, lang):
+    assert one(text, lang).subject == "bolivia"
+
+
+def test_soldiers_of_a_side_that_states_its_own_toll_are_that_sides():
+    claim = one("The Peruvian army last updated its death toll for the war in Bolivia in May, when it said "
+                "fewer than 600 soldiers had died.", "en")
+    assert (claim.subject, claim.scope) == ("peru", "bolivia")
+
+
+def test_where_soldiers_come_from_is_not_where_they_are_counted():
+    claim = one("Schätzungen gehen davon aus, dass bereits mehr als 700 Soldaten aus Peru in Bolivien getötet wurden.", "de")
+    assert (claim.subject, claim.scope) == ("peru", "bolivia")
+
+
+def test_the_seat_of_an_institution_names_the_source():
+    claim = one("Im Krieg sind nach Angaben des Verteidigungsministeriums in Moskau bisher 498 Soldaten getötet worden.", "de")
+    assert claim.actor == "russia"
+
+
 def test_a_country_named_with_an_attack_is_the_attacker_not_the_one_counted():
     claim = one("In Mali wurden infolge nigrischer Luftangriffe 40 Menschen getötet.", "de")
     assert claim.subject == "mali"
